@@ -1,0 +1,12 @@
+package io.pxlite.store;
+
+/** A device labelled by another cluster or node, or holding other data (such as a filesystem), opened without force. */
+public class ForeignDeviceException extends StoreException {
+  public ForeignDeviceException(String message) {
+    super(message);
+  }
+
+  public ForeignDeviceException(String message, Throwable cause) {
+    super(message, cause);
+  }
+}

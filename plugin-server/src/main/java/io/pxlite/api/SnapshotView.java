@@ -1,0 +1,9 @@
+package io.pxlite.api;
+
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+
+/** A snapshot: a frozen, read-only image of a volume, readable as its own NBD export. */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+public record SnapshotView(
+    String id, String name, String volume, String volumeId, long sizeBytes, String ctime, String nbdUri) {}

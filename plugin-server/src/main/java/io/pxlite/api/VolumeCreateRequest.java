@@ -1,0 +1,20 @@
+package io.pxlite.api;
+
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import java.util.Map;
+
+/**
+ * A request to create a volume, as pxctl and the Docker plugin send it. Sizes are strings in PX's
+ * forms ("10G", "512M", a bare number = GiB); null fields take the defaults.
+ */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+public record VolumeCreateRequest(
+    String name,
+    String size,
+    Integer repl,
+    String fs,
+    String blockSize,
+    String ioPriority,
+    Integer snapInterval,
+    Map<String, String> labels) {}

@@ -1,0 +1,35 @@
+package io.pxlite.api;
+
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A volume as the API shows it (PX's volume model: spec, usage, state, replica set, attach info).
+ *
+ * @param state pending, available, attached, detached, error, deleted
+ * @param status up, down, degraded
+ * @param nbdUri how to reach the volume's NBD export on this node
+ */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+public record VolumeView(
+    String id,
+    String name,
+    long sizeBytes,
+    int repl,
+    String fs,
+    int blockSize,
+    String ioPriority,
+    int snapInterval,
+    Map<String, String> labels,
+    String ctime,
+    String state,
+    String status,
+    long usedBytes,
+    long snapshotBytes,
+    String replicaGroup,
+    List<String> replicas,
+    String attachedOn,
+    String nbdUri,
+    long checksumErrors) {}
