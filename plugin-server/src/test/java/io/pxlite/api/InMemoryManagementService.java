@@ -1,0 +1,185 @@
+package io.pxlite.api;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * A whole {@link ManagementService} kept in maps: our own port's second implementation, so the HTTP
+ * layer is tested against real behaviour (404s, 409s, ids) rather than scripted answers.
+ *
+ * <p>Tests may make the next call throw ({@link #failNextCall}) and read which threads served calls.
+ */
+final class InMemoryManagementService implements ManagementService {
+  static final NodeView NODE_1 = new NodeView("node-1", "10.0.0.1", "10.0.1.1", "online", 8,
+      16L << 30, 8L << 30, 100L << 30, 90L << 30, 0,
+      List.of(new NodeView.DeviceView("node-1:0", "/dev/sdb", 100L << 30, 10L << 30)));
+  static final NodeView NODE_2 = new NodeView("node-2", "10.0.0.2", "10.0.1.2", "offline", 4,
+      8L << 30, 1L << 30, 50L << 30, 50L << 30, 0, List.of());
+
+  private final Map<String, VolumeView> volumesById = new LinkedHashMap<>();
+  private final Map<String, SnapshotView> snapshotsById = new LinkedHashMap<>();
+  private final AtomicInteger nextId = new AtomicInteger(1);
+  private final AtomicReference<RuntimeException> nextFailure = new AtomicReference<>();
+  private final List<String> callingThreads = new CopyOnWriteArrayList<>();
+  private final AtomicReference<Gate> nextGate = new AtomicReference<>();
+
+  /** Holds a call inside the service: {@code entered} opens when it arrives, it leaves when {@code release} opens. */
+  record Gate(CountDownLatch entered, CountDownLatch release) {}
+
+  /** The next service call throws {@code failure} instead of doing its work. */
+  void failNextCall(RuntimeException failure) {
+    nextFailure.set(failure);
+  }
+
+  /** The next service call signals {@code gate.entered} and then waits for {@code gate.release}. */
+  void holdNextCall(Gate gate) {
+    nextGate.set(gate);
+  }
+
+  List<String> callingThreads() {
+    return callingThreads;
+  }
+
+  @Override
+  public StatusView status() {
+    enter();
+    return new StatusView("cluster-a", NODE_1, 2, 1, 150L << 30, 140L << 30,
+        List.of("etcd:http://127.0.0.1:2379"), true, "healthy");
+  }
+
+  @Override
+  public List<NodeView> nodes() {
+    enter();
+    return List.of(NODE_1, NODE_2);
+  }
+
+  @Override
+  public NodeView node(String ref) {
+    enter();
+    return nodes().stream()
+        .filter(n -> n.id().equals(ref) || n.mgmtIp().equals(ref))
+        .findFirst()
+        .orElseThrow(() -> ApiException.notFound("no node " + ref));
+  }
+
+  @Override
+  public synchronized VolumeView createVolume(VolumeCreateRequest request) {
+    enter();
+    if (request.name() == null || request.name().isBlank()) {
+      throw ApiException.badRequest("volume name is required");
+    }
+    if (findVolume(request.name()) != null) {
+      throw ApiException.conflict("volume " + request.name() + " already exists");
+    }
+    String id = "vol-" + nextId.getAndIncrement();
+    VolumeView volume = new VolumeView(id, request.name(), gib(request.size()),
+        request.repl() == null ? 1 : request.repl(), request.fs() == null ? "ext4" : request.fs(), 4096,
+        request.ioPriority() == null ? "low" : request.ioPriority(),
+        request.snapInterval() == null ? 0 : request.snapInterval(),
+        request.labels() == null ? Map.of() : request.labels(), "2026-01-01T00:00:00Z", "detached", "up",
+        0, 0, "rg-1", List.of("node-1"), null, "nbd://10.0.1.1:10809/" + id, 0);
+    volumesById.put(id, volume);
+    return volume;
+  }
+
+  @Override
+  public synchronized List<VolumeView> volumes() {
+    enter();
+    return List.copyOf(volumesById.values());
+  }
+
+  @Override
+  public synchronized VolumeView volume(String ref) {
+    enter();
+    VolumeView volume = findVolume(ref);
+    if (volume == null) {
+      throw ApiException.notFound("no volume " + ref);
+    }
+    return volume;
+  }
+
+  @Override
+  public synchronized void deleteVolume(String ref) {
+    volumesById.remove(volume(ref).id());
+  }
+
+  @Override
+  public synchronized SnapshotView createSnapshot(SnapshotCreateRequest request) {
+    VolumeView volume = volume(request.volume());
+    String id = "snap-" + nextId.getAndIncrement();
+    String name = request.name() != null ? request.name() : volume.name() + "." + id;
+    SnapshotView snapshot = new SnapshotView(id, name, volume.name(), volume.id(), volume.sizeBytes(),
+        "2026-01-01T00:00:00Z", "nbd://10.0.1.1:10809/" + id);
+    snapshotsById.put(id, snapshot);
+    return snapshot;
+  }
+
+  @Override
+  public synchronized List<SnapshotView> snapshots(String volumeRef) {
+    enter();
+    String volumeId = volumeRef == null ? null : volume(volumeRef).id();
+    List<SnapshotView> result = new ArrayList<>();
+    for (SnapshotView s : snapshotsById.values()) {
+      if (volumeId == null || s.volumeId().equals(volumeId)) {
+        result.add(s);
+      }
+    }
+    return result;
+  }
+
+  @Override
+  public synchronized void deleteSnapshot(String ref) {
+    enter();
+    SnapshotView snapshot = snapshotsById.values().stream()
+        .filter(s -> s.id().equals(ref) || s.name().equals(ref))
+        .findFirst()
+        .orElseThrow(() -> ApiException.notFound("no snapshot " + ref));
+    snapshotsById.remove(snapshot.id());
+  }
+
+  private VolumeView findVolume(String ref) {
+    return volumesById.values().stream()
+        .filter(v -> v.id().equals(ref) || v.name().equals(ref))
+        .findFirst()
+        .orElse(null);
+  }
+
+  private void enter() {
+    callingThreads.add(Thread.currentThread().getName());
+    Gate gate = nextGate.getAndSet(null);
+    if (gate != null) {
+      gate.entered().countDown();
+      try {
+        if (!gate.release().await(30, TimeUnit.SECONDS)) {
+          throw new IllegalStateException("test never released the held call");
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while held", e);
+      }
+    }
+    RuntimeException failure = nextFailure.getAndSet(null);
+    if (failure != null) {
+      throw failure;
+    }
+  }
+
+  /** Just enough of the size grammar for tests: a bare number of GiB, default 1. */
+  private static long gib(String size) {
+    if (size == null) {
+      return 1L << 30;
+    }
+    try {
+      return Long.parseLong(size) << 30;
+    } catch (NumberFormatException e) {
+      throw ApiException.badRequest("invalid size \"" + size + "\"");
+    }
+  }
+}

@@ -1,0 +1,83 @@
+package io.pxlite.pxctl;
+
+import static io.pxlite.pxctl.JsonFields.size;
+import static io.pxlite.pxctl.JsonFields.text;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** {@code pxctl volume list|inspect|delete} ({@code create} is {@link VolumeCreateCommand}). */
+@Command(
+    name = "volume",
+    description = "Create, list, inspect and delete volumes.",
+    subcommands = VolumeCreateCommand.class)
+final class VolumeCommands implements Runnable {
+  @ParentCommand Pxctl pxctl;
+  @Spec CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new ParameterException(spec.commandLine(), "Missing required subcommand");
+  }
+
+  @Command(name = "list", description = "List volumes.")
+  void list() {
+    JsonNode volumes = pxctl.client().get("/v1/volumes");
+    pxctl.output().show(volumes, out -> {
+      Table table = new Table("ID", "NAME", "SIZE", "HA", "SHARED", "STATUS");
+      for (JsonNode volume : volumes) {
+        // pxlite has no shared volumes yet; the column stays because PX users read it.
+        table.row(text(volume, "id"), text(volume, "name"), size(volume, "size_bytes"),
+            volume.path("repl").asInt(), "no", statusLine(volume));
+      }
+      table.print(out);
+    });
+  }
+
+  @Command(name = "inspect", description = "Show one volume in detail (-j for the full JSON).")
+  void inspect(@Parameters(paramLabel = "VOL", description = "Volume name or id.") String ref) {
+    JsonNode volume = pxctl.client().get("/v1/volumes/" + PxliteClient.segment(ref));
+    pxctl.output().show(volume, out -> {
+      int snapInterval = volume.path("snap_interval").asInt();
+      new KeyValueBlock()
+          .add("Volume", text(volume, "id"))
+          .add("Name", text(volume, "name"))
+          .add("Size", size(volume, "size_bytes"))
+          .add("Format", text(volume, "fs"))
+          .add("Block size", size(volume, "block_size"))
+          .add("HA", volume.path("repl").asInt())
+          .add("IO priority", text(volume, "io_priority"))
+          .add("Snapshot interval", snapInterval > 0 ? snapInterval + " min" : "off")
+          .add("Labels", JsonFields.labels(volume, "labels"))
+          .add("Created", text(volume, "ctime"))
+          .add("State", text(volume, "state"))
+          .add("Status", statusLine(volume))
+          .add("Used", size(volume, "used_bytes"))
+          .add("Snapshot bytes", size(volume, "snapshot_bytes"))
+          .add("Replica group", text(volume, "replica_group"))
+          .add("Replicas", JsonFields.list(volume, "replicas"))
+          .add("Attached on", text(volume, "attached_on"))
+          .add("NBD URI", text(volume, "nbd_uri"))
+          .add("Checksum errors", volume.path("checksum_errors").asLong())
+          .print(out, "");
+    });
+  }
+
+  @Command(name = "delete", description = "Delete a volume.")
+  void delete(@Parameters(paramLabel = "VOL", description = "Volume name or id.") String ref) {
+    JsonNode reply = pxctl.client().delete("/v1/volumes/" + PxliteClient.segment(ref));
+    pxctl.output().show(reply, out -> out.println("Volume " + ref + " successfully deleted"));
+  }
+
+  /** PX's STATUS column: {@code up - attached on <node>} or {@code up - detached}. */
+  private static String statusLine(JsonNode volume) {
+    String attachedOn = text(volume, "attached_on");
+    return text(volume, "status") + " - "
+        + (attachedOn.equals(JsonFields.NONE) ? "detached" : "attached on " + attachedOn);
+  }
+}

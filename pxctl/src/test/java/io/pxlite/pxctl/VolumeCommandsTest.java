@@ -1,0 +1,199 @@
+package io.pxlite.pxctl;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Path;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+class VolumeCommandsTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir Path dir;
+
+  @ParameterizedTest
+  @EnumSource(ServerKind.class)
+  void createSendsEveryFlagAsTypedAndPrintsOnlyTheId(ServerKind kind) throws Exception {
+    CannedApi api = new CannedApi().on("POST", "/v1/volumes", 201, CannedBodies.VOLUME_DB);
+    try (CannedServer server = kind.start(api, dir)) {
+      PxctlRun run = PxctlRun.against(server, "volume", "create", "db", "--size", "10G", "-r", "2",
+          "--fs", "ext4", "-b", "4K", "-l", "app=pg,tier=data", "--label", "team=core",
+          "--io_priority", "high", "--snap_interval", "30");
+
+      assertThat(run.err()).isEmpty();
+      assertThat(run.exitCode()).isZero();
+      assertThat(run.out()).isEqualTo("vol-1\n");
+      assertThat(JSON.readTree(api.onlyRequest().body())).isEqualTo(JSON.readTree("""
+          {"name":"db","size":"10G","repl":2,"fs":"ext4","block_size":"4K","io_priority":"high",
+           "snap_interval":30,"labels":{"app":"pg","tier":"data","team":"core"}}
+          """));
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(ServerKind.class)
+  void createWithOnlyANameSendsOnlyTheName(ServerKind kind) throws Exception {
+    CannedApi api = new CannedApi().on("POST", "/v1/volumes", 201, CannedBodies.VOLUME_LOGS);
+    try (CannedServer server = kind.start(api, dir)) {
+      PxctlRun run = PxctlRun.against(server, "volume", "create", "logs");
+
+      assertThat(run.out()).isEqualTo("vol-22\n");
+      assertThat(api.onlyRequest().body()).isEqualTo("{\"name\":\"logs\"}");
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(ServerKind.class)
+  void createRejectedByTheServerPrintsItsMessage(ServerKind kind) throws Exception {
+    CannedApi api = new CannedApi()
+        .on("POST", "/v1/volumes", 400, "{\"error\":\"invalid size \\\"10Q\\\": unknown unit Q\"}");
+    try (CannedServer server = kind.start(api, dir)) {
+      PxctlRun run = PxctlRun.against(server, "volume", "create", "db", "-s", "10Q");
+
+      assertThat(run.exitCode()).isEqualTo(1);
+      assertThat(run.out()).isEmpty();
+      assertThat(run.err()).isEqualTo("pxctl: invalid size \"10Q\": unknown unit Q\n");
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(ServerKind.class)
+  void createWithJsonPrintsTheWholeVolume(ServerKind kind) throws Exception {
+    CannedApi api = new CannedApi().on("POST", "/v1/volumes", 201, CannedBodies.VOLUME_DB);
+    try (CannedServer server = kind.start(api, dir)) {
+      PxctlRun run = PxctlRun.against(server, "volume", "create", "db", "-j");
+
+      assertThat(JSON.readTree(run.out())).isEqualTo(JSON.readTree(CannedBodies.VOLUME_DB));
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(ServerKind.class)
+  void listShowsSizeHaAndAttachStatus(ServerKind kind) throws Exception {
+    CannedApi api = new CannedApi().on("GET", "/v1/volumes", 200, CannedBodies.VOLUMES);
+    try (CannedServer server = kind.start(api, dir)) {
+      PxctlRun run = PxctlRun.against(server, "volume", "list");
+
+      assertThat(run.exitCode()).isZero();
+      assertThat(run.out()).isEqualTo("""
+          ID      NAME  SIZE     HA  SHARED  STATUS
+          vol-1   db    10 GiB   2   no      up - attached on node-1
+          vol-22  logs  512 MiB  1   no      up - detached
+          """);
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(ServerKind.class)
+  void listOfNothingIsTheHeader(ServerKind kind) throws Exception {
+    CannedApi api = new CannedApi().on("GET", "/v1/volumes", 200, "[]");
+    try (CannedServer server = kind.start(api, dir)) {
+      assertThat(PxctlRun.against(server, "volume", "list").out()).isEqualTo("ID  NAME  SIZE  HA  SHARED  STATUS\n");
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(ServerKind.class)
+  void inspectPrintsTheReadableBlock(ServerKind kind) throws Exception {
+    CannedApi api = new CannedApi().on("GET", "/v1/volumes/db", 200, CannedBodies.VOLUME_DB);
+    try (CannedServer server = kind.start(api, dir)) {
+      PxctlRun run = PxctlRun.against(server, "volume", "inspect", "db");
+
+      assertThat(run.exitCode()).isZero();
+      assertThat(run.out()).isEqualTo("""
+          Volume             :  vol-1
+          Name               :  db
+          Size               :  10 GiB
+          Format             :  ext4
+          Block size         :  4 KiB
+          HA                 :  2
+          IO priority        :  high
+          Snapshot interval  :  30 min
+          Labels             :  app=pg,tier=data
+          Created            :  2026-01-01T00:00:00Z
+          State              :  attached
+          Status             :  up - attached on node-1
+          Used               :  1.5 GiB
+          Snapshot bytes     :  0 B
+          Replica group      :  rg-1
+          Replicas           :  node-1, node-2
+          Attached on        :  node-1
+          NBD URI            :  nbd://10.0.1.1:10809/vol-1
+          Checksum errors    :  0
+          """);
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(ServerKind.class)
+  void inspectOfADetachedVolumeWithoutLabels(ServerKind kind) throws Exception {
+    CannedApi api = new CannedApi().on("GET", "/v1/volumes/logs", 200, CannedBodies.VOLUME_LOGS);
+    try (CannedServer server = kind.start(api, dir)) {
+      PxctlRun run = PxctlRun.against(server, "volume", "inspect", "logs");
+
+      assertThat(run.out())
+          .contains("Snapshot interval  :  off\n", "Labels             :  -\n", "Attached on        :  -\n",
+              "Status             :  up - detached\n", "Checksum errors    :  3\n");
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(ServerKind.class)
+  void inspectWithJsonPrintsTheFullJson(ServerKind kind) throws Exception {
+    CannedApi api = new CannedApi().on("GET", "/v1/volumes/db", 200, CannedBodies.VOLUME_DB);
+    try (CannedServer server = kind.start(api, dir)) {
+      PxctlRun run = PxctlRun.against(server, "volume", "inspect", "db", "-j");
+
+      assertThat(JSON.readTree(run.out())).isEqualTo(JSON.readTree(CannedBodies.VOLUME_DB));
+      assertThat(run.out()).contains("\n  \"replicas\" : [ \"node-1\", \"node-2\" ],\n");
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(ServerKind.class)
+  void namesArePercentEncodedInThePath(ServerKind kind) throws Exception {
+    CannedApi api = new CannedApi().on("GET", "/v1/volumes/my%20vol%2Fa%2Bb", 200, CannedBodies.VOLUME_DB);
+    try (CannedServer server = kind.start(api, dir)) {
+      PxctlRun run = PxctlRun.against(server, "volume", "inspect", "my vol/a+b");
+
+      assertThat(run.err()).isEmpty();
+      assertThat(run.exitCode()).isZero();
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(ServerKind.class)
+  void deleteConfirmsLikePx(ServerKind kind) throws Exception {
+    CannedApi api = new CannedApi().on("DELETE", "/v1/volumes/db", 204, "");
+    try (CannedServer server = kind.start(api, dir)) {
+      PxctlRun run = PxctlRun.against(server, "volume", "delete", "db");
+
+      assertThat(run.exitCode()).isZero();
+      assertThat(run.out()).isEqualTo("Volume db successfully deleted\n");
+      assertThat(api.onlyRequest().method()).isEqualTo("DELETE");
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(ServerKind.class)
+  void deleteWithJsonPrintsAnEmptyObject(ServerKind kind) throws Exception {
+    CannedApi api = new CannedApi().on("DELETE", "/v1/volumes/db", 204, "");
+    try (CannedServer server = kind.start(api, dir)) {
+      assertThat(PxctlRun.against(server, "volume", "delete", "db", "-j").out()).isEqualTo("{ }\n");
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(ServerKind.class)
+  void deleteOfAMissingVolumeIsExitOne(ServerKind kind) throws Exception {
+    CannedApi api = new CannedApi().on("DELETE", "/v1/volumes/nope", 404, "{\"error\":\"no volume nope\"}");
+    try (CannedServer server = kind.start(api, dir)) {
+      PxctlRun run = PxctlRun.against(server, "volume", "delete", "nope");
+
+      assertThat(run.exitCode()).isEqualTo(1);
+      assertThat(run.err()).isEqualTo("pxctl: no volume nope\n");
+    }
+  }
+}
