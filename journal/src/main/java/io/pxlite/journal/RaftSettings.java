@@ -1,0 +1,78 @@
+package io.pxlite.journal;
+
+import java.io.File;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.apache.ratis.client.RaftClientConfigKeys;
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.server.RaftServerConfigKeys;
+import org.apache.ratis.util.SizeInBytes;
+import org.apache.ratis.util.TimeDuration;
+
+/**
+ * The Raft settings pxlite runs with, each chosen on purpose (see ARCHITECTURE.md, "Raft
+ * settings"). Sizes are tied together: an event is at most {@link #MAX_EVENT_BYTES}, the appender
+ * batches up to {@link #APPENDER_BYTES}, the log write buffer holds a full batch, and a gRPC message
+ * carries a full batch plus headers.
+ */
+public final class RaftSettings {
+  /** Writes larger than this are split into several events by the submitter. */
+  public static final int MAX_EVENT_BYTES = 1 << 20;
+
+  static final SizeInBytes APPENDER_BYTES = SizeInBytes.valueOf("8MB");
+  static final int APPENDER_ELEMENTS = 1024;
+  static final SizeInBytes LOG_WRITE_BUFFER = SizeInBytes.valueOf(APPENDER_BYTES.getSize() + (64 << 10));
+  static final SizeInBytes GRPC_MESSAGE_MAX = SizeInBytes.valueOf(APPENDER_BYTES.getSize() + (1 << 20));
+  static final SizeInBytes SEGMENT_SIZE = SizeInBytes.valueOf("64MB");
+  /** Entries between store checkpoints; also how much log a restart replays at most. */
+  static final long SNAPSHOT_EVERY_ENTRIES = 50_000;
+  /** In-flight submissions per group client: two NBD connections at queue depth 128. */
+  static final int CLIENT_OUTSTANDING = 512;
+
+  private RaftSettings() {}
+
+  static RaftProperties serverProperties(Path storageDir, InetSocketAddress raftAddress) {
+    RaftProperties p = new RaftProperties();
+    RaftServerConfigKeys.setStorageDir(p, List.of(new File(storageDir.toString())));
+    GrpcConfigKeys.Server.setHost(p, raftAddress.getHostString());
+    GrpcConfigKeys.Server.setPort(p, raftAddress.getPort());
+    GrpcConfigKeys.setMessageSizeMax(p, GRPC_MESSAGE_MAX);
+    GrpcConfigKeys.setFlowControlWindow(p, GRPC_MESSAGE_MAX);
+
+    RaftServerConfigKeys.Log.setSegmentSizeMax(p, SEGMENT_SIZE);
+    RaftServerConfigKeys.Log.setPreallocatedSize(p, SizeInBytes.valueOf("4MB"));
+    RaftServerConfigKeys.Log.setWriteBufferSize(p, LOG_WRITE_BUFFER);
+    // Never acknowledge before the log is on disk: the log is the only durable copy of a new write.
+    RaftServerConfigKeys.Log.setUnsafeFlushEnabled(p, false);
+    RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, true);
+    RaftServerConfigKeys.Log.Appender.setBufferByteLimit(p, APPENDER_BYTES);
+    RaftServerConfigKeys.Log.Appender.setBufferElementLimit(p, APPENDER_ELEMENTS);
+    RaftServerConfigKeys.Log.Appender.setWaitTimeMin(p, TimeDuration.ZERO);
+    // Followers that fall behind the log are rebuilt by pxlite from a healthy replica, not by
+    // shipping Ratis snapshot files (the store is not a file set).
+    RaftServerConfigKeys.Log.Appender.setInstallSnapshotEnabled(p, false);
+
+    // Seconds, not Ratis' 150/300 ms: a JVM GC pause must not start an election.
+    RaftServerConfigKeys.Rpc.setTimeoutMin(p, TimeDuration.valueOf(1000, TimeUnit.MILLISECONDS));
+    RaftServerConfigKeys.Rpc.setTimeoutMax(p, TimeDuration.valueOf(2000, TimeUnit.MILLISECONDS));
+    RaftServerConfigKeys.Rpc.setRequestTimeout(p, TimeDuration.valueOf(5, TimeUnit.SECONDS));
+    RaftServerConfigKeys.LeaderElection.setPreVote(p, true);
+
+    RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(p, true);
+    RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p, SNAPSHOT_EVERY_ENTRIES);
+    RaftServerConfigKeys.Snapshot.setTriggerWhenStopEnabled(p, true);
+    return p;
+  }
+
+  static RaftProperties clientProperties() {
+    RaftProperties p = new RaftProperties();
+    GrpcConfigKeys.setMessageSizeMax(p, GRPC_MESSAGE_MAX);
+    GrpcConfigKeys.setFlowControlWindow(p, GRPC_MESSAGE_MAX);
+    RaftClientConfigKeys.Async.setOutstandingRequestsMax(p, CLIENT_OUTSTANDING);
+    RaftClientConfigKeys.Rpc.setRequestTimeout(p, TimeDuration.valueOf(5, TimeUnit.SECONDS));
+    return p;
+  }
+}

@@ -1,0 +1,41 @@
+package io.pxlite.journal;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Comparator;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftPeer;
+
+/**
+ * A set of nodes that replicate the same volumes through one Raft group. Its id is derived from
+ * the sorted member ids, so every node computes the same group for the same replica set and volumes
+ * with the same replicas share one group.
+ */
+public record ReplicaGroup(RaftGroupId id, List<ReplicaPeer> peers) {
+  public ReplicaGroup {
+    peers = List.copyOf(peers);
+  }
+
+  public static ReplicaGroup of(List<ReplicaPeer> members) {
+    List<ReplicaPeer> sorted = members.stream().sorted(Comparator.comparing(ReplicaPeer::nodeId)).toList();
+    String key = sorted.stream().map(ReplicaPeer::nodeId).collect(Collectors.joining(","));
+    UUID uuid = UUID.nameUUIDFromBytes(("pxlite-replica-group:" + key).getBytes(StandardCharsets.UTF_8));
+    return new ReplicaGroup(RaftGroupId.valueOf(uuid), sorted);
+  }
+
+  /** The name the block store uses for this group's log stream. */
+  public String streamName() {
+    return id.getUuid().toString();
+  }
+
+  RaftGroup toRaftGroup() {
+    return RaftGroup.valueOf(
+        id,
+        peers.stream()
+            .map(p -> RaftPeer.newBuilder().setId(p.nodeId()).setAddress(p.raftAddress()).build())
+            .toList());
+  }
+}

@@ -1,0 +1,62 @@
+package io.pxlite.journal.event;
+
+import java.nio.ByteBuffer;
+
+/** A change to a volume, as it is recorded in a replica group's log. */
+public sealed interface VolumeEvent {
+  /** The volume the event changes (for snapshot deletion: the snapshot id). */
+  long targetId();
+
+  /** A new empty volume. */
+  record CreateVolume(long volumeId, long sizeBytes) implements VolumeEvent {
+    @Override
+    public long targetId() {
+      return volumeId;
+    }
+  }
+
+  /** Bytes written at an offset; {@code data} is read from its position to its limit. */
+  record Write(long volumeId, long offset, ByteBuffer data) implements VolumeEvent {
+    @Override
+    public long targetId() {
+      return volumeId;
+    }
+  }
+
+  /** A range that now reads as zeros and holds no space (TRIM and WRITE_ZEROES). */
+  record Zero(long volumeId, long offset, long length) implements VolumeEvent {
+    @Override
+    public long targetId() {
+      return volumeId;
+    }
+  }
+
+  record Resize(long volumeId, long sizeBytes) implements VolumeEvent {
+    @Override
+    public long targetId() {
+      return volumeId;
+    }
+  }
+
+  /** Freezes the volume's contents as of this event's log index. */
+  record Snapshot(long volumeId, long snapshotId) implements VolumeEvent {
+    @Override
+    public long targetId() {
+      return volumeId;
+    }
+  }
+
+  record DeleteSnapshot(long snapshotId) implements VolumeEvent {
+    @Override
+    public long targetId() {
+      return snapshotId;
+    }
+  }
+
+  record DeleteVolume(long volumeId) implements VolumeEvent {
+    @Override
+    public long targetId() {
+      return volumeId;
+    }
+  }
+}

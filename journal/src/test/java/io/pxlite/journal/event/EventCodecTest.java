@@ -1,0 +1,60 @@
+package io.pxlite.journal.event;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.ByteBuffer;
+import java.util.List;
+import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.junit.jupiter.api.Test;
+
+class EventCodecTest {
+  @Test
+  void everyEventSurvivesTheRoundTrip() {
+    List<VolumeEvent> events = List.of(
+        new VolumeEvent.CreateVolume(7, 1L << 30),
+        new VolumeEvent.Zero(7, 4096, 8192),
+        new VolumeEvent.Resize(7, 2L << 30),
+        new VolumeEvent.Snapshot(7, 9),
+        new VolumeEvent.DeleteSnapshot(9),
+        new VolumeEvent.DeleteVolume(7));
+    for (VolumeEvent e : events) {
+      assertThat(EventCodec.decode(EventCodec.encode(e))).isEqualTo(e);
+    }
+  }
+
+  @Test
+  void writePayloadIsCarriedWhole() {
+    byte[] data = new byte[5000];
+    for (int i = 0; i < data.length; i++) {
+      data[i] = (byte) i;
+    }
+    ByteBuffer buf = ByteBuffer.wrap(data, 100, 4096);
+    ByteString encoded = EventCodec.encode(new VolumeEvent.Write(3, 12288, buf));
+    VolumeEvent.Write w = (VolumeEvent.Write) EventCodec.decode(encoded);
+    assertThat(w.volumeId()).isEqualTo(3);
+    assertThat(w.offset()).isEqualTo(12288);
+    assertThat(w.data()).isEqualTo(ByteBuffer.wrap(data, 100, 4096));
+    assertThat(buf.position()).as("encoding leaves the caller's buffer alone").isEqualTo(100);
+  }
+
+  @Test
+  void garbageIsAMalformedEventNotACrash() {
+    assertThatThrownBy(() -> EventCodec.decode(ByteString.copyFrom(new byte[] {9, 1})))
+        .isInstanceOf(MalformedEventException.class).hasMessageContaining("format 9");
+    assertThatThrownBy(() -> EventCodec.decode(ByteString.copyFrom(new byte[] {1, 99})))
+        .isInstanceOf(MalformedEventException.class).hasMessageContaining("type 99");
+    assertThatThrownBy(() -> EventCodec.decode(ByteString.copyFrom(new byte[] {1, 1, 0, 0})))
+        .isInstanceOf(MalformedEventException.class).hasMessageContaining("truncated");
+    assertThatThrownBy(() -> EventCodec.decode(ByteString.EMPTY)).isInstanceOf(MalformedEventException.class);
+  }
+
+  @Test
+  void outcomesRoundTrip() {
+    EventOutcome o = EventOutcome.failed(EventOutcome.Code.NO_SPACE, "device full");
+    EventOutcome back = EventOutcome.decode(o.encode(), 42);
+    assertThat(back.code()).isEqualTo(EventOutcome.Code.NO_SPACE);
+    assertThat(back.message()).isEqualTo("device full");
+    assertThat(back.logIndex()).isEqualTo(42);
+  }
+}

@@ -1,0 +1,104 @@
+package io.pxlite.statemachine;
+
+import io.pxlite.journal.event.EventCodec;
+import io.pxlite.journal.event.EventOutcome;
+import io.pxlite.journal.event.EventOutcome.Code;
+import io.pxlite.journal.event.MalformedEventException;
+import io.pxlite.journal.event.VolumeEvent;
+import io.pxlite.journal.event.VolumeEvent.CreateVolume;
+import io.pxlite.journal.event.VolumeEvent.DeleteSnapshot;
+import io.pxlite.journal.event.VolumeEvent.DeleteVolume;
+import io.pxlite.journal.event.VolumeEvent.Resize;
+import io.pxlite.journal.event.VolumeEvent.Snapshot;
+import io.pxlite.journal.event.VolumeEvent.Write;
+import io.pxlite.journal.event.VolumeEvent.Zero;
+import io.pxlite.store.ApplyPosition;
+import io.pxlite.store.BlockStore;
+import io.pxlite.store.ChecksumMismatchException;
+import io.pxlite.store.NoSuchVolumeException;
+import io.pxlite.store.OutOfRangeException;
+import io.pxlite.store.OutOfSpaceException;
+import io.pxlite.store.ReadOnlyViewException;
+import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Applies one decoded event to the block store and turns what happened into an outcome. It
+ * separates refusals every replica makes alike (recorded as applied) from local store failures
+ * (which make this replica unhealthy and are not recorded, so a restart retries them).
+ */
+final class EventApplier {
+  private static final Logger LOG = LoggerFactory.getLogger(EventApplier.class);
+
+  private final BlockStore store;
+  private volatile String unhealthy;
+
+  EventApplier(BlockStore store) {
+    this.store = store;
+  }
+
+  /** Why this replica stopped applying, or null while it is healthy. */
+  String unhealthyReason() {
+    return unhealthy;
+  }
+
+  EventOutcome apply(ApplyPosition at, ByteString entry) {
+    if (unhealthy != null) {
+      return EventOutcome.failed(Code.REPLICA_UNHEALTHY, unhealthy);
+    }
+    try {
+      dispatch(at, EventCodec.decode(entry));
+      return EventOutcome.ok();
+    } catch (MalformedEventException e) {
+      return refused(at, Code.MALFORMED, e);
+    } catch (OutOfRangeException e) {
+      return refused(at, Code.OUT_OF_RANGE, e);
+    } catch (NoSuchVolumeException e) {
+      return refused(at, Code.NO_SUCH_VOLUME, e);
+    } catch (OutOfSpaceException e) {
+      return refused(at, Code.NO_SPACE, e);
+    } catch (ReadOnlyViewException e) {
+      return refused(at, Code.READ_ONLY, e);
+    } catch (ChecksumMismatchException e) {
+      // A partial-block write could not read the block it merges into; the block stays as it was.
+      return refused(at, Code.IO_ERROR, e);
+    } catch (RuntimeException e) {
+      // StoreIOException, or a bug: either way this replica can no longer vouch for its state.
+      unhealthy = "replica stopped applying at log index " + at.index() + " of group " + at.stream() + ": " + e.getMessage();
+      LOG.error("{}; it refuses further events until restarted", unhealthy, e);
+      return EventOutcome.failed(Code.REPLICA_UNHEALTHY, unhealthy);
+    }
+  }
+
+  private void dispatch(ApplyPosition at, VolumeEvent event) {
+    if (event instanceof Write e) {
+      store.write(at, e.volumeId(), e.offset(), e.data());
+    } else if (event instanceof Zero e) {
+      store.zero(at, e.volumeId(), e.offset(), e.length());
+    } else if (event instanceof CreateVolume e) {
+      store.createVolume(at, e.volumeId(), e.sizeBytes());
+    } else if (event instanceof Resize e) {
+      store.resize(at, e.volumeId(), e.sizeBytes());
+    } else if (event instanceof Snapshot e) {
+      store.snapshot(at, e.volumeId(), e.snapshotId());
+    } else if (event instanceof DeleteSnapshot e) {
+      store.deleteSnapshot(at, e.snapshotId());
+    } else if (event instanceof DeleteVolume e) {
+      store.deleteVolume(at, e.volumeId());
+    } else {
+      throw new MalformedEventException("no handler for " + event);
+    }
+  }
+
+  private EventOutcome refused(ApplyPosition at, Code code, RuntimeException e) {
+    store.recordApplied(at);
+    return EventOutcome.failed(code, e.getMessage());
+  }
+
+  void recordApplied(ApplyPosition at) {
+    if (unhealthy == null) {
+      store.recordApplied(at);
+    }
+  }
+}
