@@ -1,0 +1,136 @@
+package io.pxlite.node;
+
+import io.pxlite.api.ManagementApiServer;
+import io.pxlite.journal.JournalServer;
+import io.pxlite.journal.ReplicaPeer;
+import io.pxlite.nbd.NbdServer;
+import io.pxlite.node.config.NodeConfig;
+import io.pxlite.node.kvdb.ClusterCatalog;
+import io.pxlite.node.kvdb.Kvdb;
+import io.pxlite.node.kvdb.KvdbUnavailableException;
+import io.pxlite.node.kvdb.NodeRegistration;
+import io.pxlite.node.volume.ReplicaGroups;
+import io.pxlite.node.volume.VolumeExports;
+import io.pxlite.node.volume.VolumeService;
+import io.pxlite.statemachine.VolumeStateMachine;
+import io.pxlite.store.BlockStore;
+import io.pxlite.store.DeviceConfig;
+import io.pxlite.store.StoreConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running node: opens everything in dependency order (store, Raft, kvdb, front doors) and closes it
+ * in reverse. Front doors open last, after the Raft logs have been replayed into the store, so no
+ * client ever reads a store that is behind its own log.
+ */
+public final class NodeDaemon implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(NodeDaemon.class);
+  private static final Duration REPLAY_TIMEOUT = Duration.ofMinutes(10);
+
+  private final Deque<AutoCloseable> opened = new ArrayDeque<>();
+  private final NodeIdentity identity;
+
+  private NodeDaemon(NodeIdentity identity) {
+    this.identity = identity;
+  }
+
+  public String nodeId() {
+    return identity.nodeId();
+  }
+
+  /**
+   * Starts a node. Waits for the kvdb if it is not reachable yet (logging why), because the node
+   * needs its catalog before it can serve anything.
+   */
+  public static NodeDaemon start(NodeConfig config, boolean force) {
+    NodeIdentity identity;
+    try {
+      identity = NodeIdentity.loadOrCreate(config.dataDir(), config.clusterId(), force);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read or create the node identity in " + config.dataDir(), e);
+    }
+    NodeDaemon node = new NodeDaemon(identity);
+    try {
+      node.open(config, force);
+      return node;
+    } catch (RuntimeException e) {
+      node.close();
+      throw e;
+    }
+  }
+
+  private void open(NodeConfig config, boolean force) {
+    String nodeId = identity.nodeId();
+    LOG.info("node {} of cluster {} starting; data dir {}", nodeId, config.clusterId(), config.dataDir());
+    BlockStore store = track(BlockStore.open(new StoreConfig(
+        config.dataDir().resolve("index"),
+        config.devices().stream().map(p -> new DeviceConfig(p, config.deviceSizeBytes())).toList(),
+        config.clusterId(), nodeId, force)));
+
+    LocalNode self = new LocalNode(nodeId, config, store);
+    JournalServer journal = track(JournalServer.start(nodeId,
+        new InetSocketAddress(config.dataIp(), config.raftPort()), config.dataDir().resolve("raft"),
+        VolumeStateMachine.registry(store)));
+
+    Kvdb kvdb = track(new Kvdb(config.kvdbEndpoints()));
+    ClusterCatalog catalog = new ClusterCatalog(kvdb, config.clusterId());
+    NodeRegistration registration = track(new NodeRegistration(catalog, self::record));
+    registerWhenReachable(registration, kvdb);
+    catalog.volumes();
+    catalog.snapshots();
+
+    journal.awaitReplay(REPLAY_TIMEOUT);
+    ReplicaGroups groups = new ReplicaGroups(journal, catalog, new ReplicaPeer(nodeId, self.raftAddress()));
+    VolumeService service = new VolumeService(config, self, catalog, registration, groups, store);
+    track(NbdServer.start(new VolumeExports(catalog, groups, store), config.nbdSocket(),
+        config.nbdPort().map(port -> new InetSocketAddress(config.dataIp(), port))));
+    track(ManagementApiServer.start(service, config.apiSocket(),
+        Optional.of(new InetSocketAddress(config.mgmtIp(), config.mgmtPort()))));
+    LOG.info("node {} ready: api {} and {}:{}, nbd {}{}", nodeId, config.apiSocket(), config.mgmtIp(), config.mgmtPort(),
+        config.nbdSocket(), config.nbdPort().map(p -> " and " + config.dataIp() + ":" + p).orElse(""));
+  }
+
+  private static void registerWhenReachable(NodeRegistration registration, Kvdb kvdb) {
+    long backoffMillis = 500;
+    while (true) {
+      try {
+        registration.start();
+        return;
+      } catch (KvdbUnavailableException e) {
+        LOG.warn("waiting for the kvdb: {}", e.getMessage());
+      }
+      try {
+        Thread.sleep(backoffMillis);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new KvdbUnavailableException("interrupted while waiting for the kvdb at " + kvdb.endpoints(), e);
+      }
+      backoffMillis = Math.min(backoffMillis * 2, 5000);
+    }
+  }
+
+  private <T extends AutoCloseable> T track(T resource) {
+    opened.push(resource);
+    return resource;
+  }
+
+  @Override
+  public void close() {
+    while (!opened.isEmpty()) {
+      AutoCloseable resource = opened.pop();
+      try {
+        resource.close();
+      } catch (Exception e) {
+        LOG.error("error closing {} during shutdown", resource.getClass().getSimpleName(), e);
+      }
+    }
+  }
+}

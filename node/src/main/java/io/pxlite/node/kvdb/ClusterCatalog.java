@@ -1,0 +1,140 @@
+package io.pxlite.node.kvdb;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The cluster's configuration in the kvdb: node records and liveness, volume specs and the
+ * snapshot catalog. Volume and snapshot records are also cached in memory, refreshed on every
+ * successful read, so the data path (finding an export by name) keeps working while the kvdb is
+ * away.
+ */
+public final class ClusterCatalog {
+  private final Kvdb kvdb;
+  private final String root;
+  private final ObjectMapper json = new ObjectMapper();
+  private final Map<String, VolumeRecord> volumes = new ConcurrentHashMap<>();
+  private final Map<String, SnapshotRecord> snapshots = new ConcurrentHashMap<>();
+
+  public ClusterCatalog(Kvdb kvdb, String clusterId) {
+    this.kvdb = kvdb;
+    this.root = "/pxlite/" + clusterId + "/";
+  }
+
+  public Kvdb kvdb() {
+    return kvdb;
+  }
+
+  // ------------------------------------------------------------------ nodes
+
+  String nodeKey(String nodeId) {
+    return root + "nodes/" + nodeId;
+  }
+
+  String aliveKey(String nodeId) {
+    return root + "alive/" + nodeId;
+  }
+
+  public List<NodeRecord> nodes() {
+    return kvdb.list(root + "nodes/").stream().map(s -> read(s, NodeRecord.class)).toList();
+  }
+
+  public boolean isAlive(String nodeId) {
+    return kvdb.get(aliveKey(nodeId)).isPresent();
+  }
+
+  // ------------------------------------------------------------------ volumes
+
+  /** Creates the record unless a volume or snapshot of that name exists; false if one does. */
+  public boolean createVolume(VolumeRecord v) {
+    boolean created = kvdb.putIfAbsent(root + "volumes/" + v.name(), write(v), List.of(root + "snapshots/" + v.name()));
+    if (created) {
+      volumes.put(v.name(), v);
+    }
+    return created;
+  }
+
+  public void deleteVolume(String name) {
+    kvdb.delete(root + "volumes/" + name);
+    volumes.remove(name);
+  }
+
+  /** All volumes, from the kvdb (and refreshes the cache). */
+  public List<VolumeRecord> volumes() {
+    List<VolumeRecord> all = kvdb.list(root + "volumes/").stream().map(s -> read(s, VolumeRecord.class)).toList();
+    replace(volumes, all.stream().collect(java.util.stream.Collectors.toMap(VolumeRecord::name, v -> v)));
+    return all;
+  }
+
+  public Optional<VolumeRecord> volume(String name) {
+    Optional<VolumeRecord> v = kvdb.get(root + "volumes/" + name).map(s -> read(s, VolumeRecord.class));
+    v.ifPresentOrElse(r -> volumes.put(name, r), () -> volumes.remove(name));
+    return v;
+  }
+
+  /** From the cache only: for the data path, which must not depend on the kvdb being up. */
+  public Optional<VolumeRecord> cachedVolume(String name) {
+    return Optional.ofNullable(volumes.get(name));
+  }
+
+  public Collection<VolumeRecord> cachedVolumes() {
+    return volumes.values();
+  }
+
+  // ------------------------------------------------------------------ snapshots
+
+  public boolean createSnapshot(SnapshotRecord s) {
+    boolean created = kvdb.putIfAbsent(root + "snapshots/" + s.name(), write(s), List.of(root + "volumes/" + s.name()));
+    if (created) {
+      snapshots.put(s.name(), s);
+    }
+    return created;
+  }
+
+  public void deleteSnapshot(String name) {
+    kvdb.delete(root + "snapshots/" + name);
+    snapshots.remove(name);
+  }
+
+  public List<SnapshotRecord> snapshots() {
+    List<SnapshotRecord> all = kvdb.list(root + "snapshots/").stream().map(s -> read(s, SnapshotRecord.class)).toList();
+    replace(snapshots, all.stream().collect(java.util.stream.Collectors.toMap(SnapshotRecord::name, s -> s)));
+    return all;
+  }
+
+  public Optional<SnapshotRecord> cachedSnapshot(String name) {
+    return Optional.ofNullable(snapshots.get(name));
+  }
+
+  public Collection<SnapshotRecord> cachedSnapshots() {
+    return snapshots.values();
+  }
+
+  // ------------------------------------------------------------------ encoding
+
+  private static <V> void replace(Map<String, V> cache, Map<String, V> fresh) {
+    cache.keySet().retainAll(fresh.keySet());
+    cache.putAll(fresh);
+  }
+
+  String write(Object record) {
+    try {
+      return json.writeValueAsString(record);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot encode " + record, e);
+    }
+  }
+
+  private <T> T read(String text, Class<T> type) {
+    try {
+      return json.readValue(text, type);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("the kvdb holds a " + type.getSimpleName() + " pxlite cannot read: " + text, e);
+    }
+  }
+}

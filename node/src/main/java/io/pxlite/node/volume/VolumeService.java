@@ -1,0 +1,332 @@
+package io.pxlite.node.volume;
+
+import io.pxlite.api.ApiException;
+import io.pxlite.api.ManagementService;
+import io.pxlite.api.NodeView;
+import io.pxlite.api.SnapshotCreateRequest;
+import io.pxlite.api.SnapshotView;
+import io.pxlite.api.StatusView;
+import io.pxlite.api.VolumeCreateRequest;
+import io.pxlite.api.VolumeView;
+import io.pxlite.journal.JournalException;
+import io.pxlite.journal.ReplicaGroup;
+import io.pxlite.journal.event.EventOutcome;
+import io.pxlite.journal.event.VolumeEvent;
+import io.pxlite.node.LocalNode;
+import io.pxlite.node.config.ByteSize;
+import io.pxlite.node.config.ConfigException;
+import io.pxlite.node.config.NodeConfig;
+import io.pxlite.node.kvdb.ClusterCatalog;
+import io.pxlite.node.kvdb.KvdbUnavailableException;
+import io.pxlite.node.kvdb.NodeRecord;
+import io.pxlite.node.kvdb.NodeRegistration;
+import io.pxlite.node.kvdb.SnapshotRecord;
+import io.pxlite.node.kvdb.VolumeRecord;
+import io.pxlite.store.BlockStore;
+import io.pxlite.store.VolumeUsage;
+import java.net.URI;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+
+/**
+ * The management operations of a node, behind the REST API and pxctl. Configuration goes to the
+ * kvdb; every change to a volume's contents or shape goes through its replica group's log.
+ */
+public final class VolumeService implements ManagementService {
+  private static final long EVENT_DEADLINE_SECONDS = 30;
+  private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+
+  private final NodeConfig config;
+  private final LocalNode self;
+  private final ClusterCatalog catalog;
+  private final NodeRegistration registration;
+  private final ReplicaGroups groups;
+  private final BlockStore store;
+
+  public VolumeService(
+      NodeConfig config, LocalNode self, ClusterCatalog catalog, NodeRegistration registration,
+      ReplicaGroups groups, BlockStore store) {
+    this.config = config;
+    this.self = self;
+    this.catalog = catalog;
+    this.registration = registration;
+    this.groups = groups;
+    this.store = store;
+  }
+
+  // ------------------------------------------------------------------ nodes and status
+
+  @Override
+  public StatusView status() {
+    NodeView me = nodeView(self.record(), true);
+    List<String> endpoints = config.kvdbEndpoints().stream().map(URI::toString).toList();
+    try {
+      List<NodeRecord> nodes = catalog.nodes();
+      int online = (int) nodes.stream().filter(n -> catalog.isAlive(n.id())).count();
+      return new StatusView(config.clusterId(), me, nodes.size(), online,
+          nodes.stream().mapToLong(NodeRecord::capacityBytes).sum(),
+          nodes.stream().mapToLong(NodeRecord::freeBytes).sum(), endpoints, true, "healthy");
+    } catch (KvdbUnavailableException e) {
+      return new StatusView(config.clusterId(), me, 1, 1, me.capacityBytes(), me.freeBytes(), endpoints, false,
+          "degraded: " + e.getMessage());
+    }
+  }
+
+  @Override
+  public List<NodeView> nodes() {
+    return call(() -> catalog.nodes().stream().map(n -> nodeView(n, catalog.isAlive(n.id()))).toList());
+  }
+
+  @Override
+  public NodeView node(String ref) {
+    return nodes().stream()
+        .filter(n -> n.id().equals(ref) || n.id().startsWith(ref) || n.mgmtIp().equals(ref))
+        .findFirst()
+        .orElseThrow(() -> ApiException.notFound("no node '" + ref + "' in cluster " + config.clusterId()));
+  }
+
+  private NodeView nodeView(NodeRecord n, boolean alive) {
+    int volumes = (int) catalog.cachedVolumes().stream().filter(v -> v.replicas().contains(n.id())).count();
+    return new NodeView(n.id(), n.mgmtIp(), n.dataIp(), alive ? "online" : "offline", n.cpus(), n.memTotalBytes(),
+        n.memFreeBytes(), n.capacityBytes(), n.freeBytes(), volumes,
+        n.devices().stream().map(d -> new NodeView.DeviceView(d.id(), d.path(), d.capacityBytes(), d.usedBytes())).toList());
+  }
+
+  // ------------------------------------------------------------------ volumes
+
+  @Override
+  public VolumeView createVolume(VolumeCreateRequest request) {
+    String name = validName(request.name(), "volume");
+    VolumeSpec spec = parseSpec(request);
+    return call(() -> {
+      List<NodeRecord> online = catalog.nodes().stream().filter(n -> catalog.isAlive(n.id())).toList();
+      if (spec.repl() > online.size()) {
+        throw ApiException.badRequest("repl " + spec.repl() + " needs " + spec.repl() + " nodes; cluster "
+            + config.clusterId() + " has " + online.size() + " online");
+      }
+      List<String> replicas = List.of(self.id());
+      long pool = self.record().capacityBytes();
+      if (spec.sizeBytes() > pool) {
+        throw ApiException.badRequest("volume size " + ByteSize.format(spec.sizeBytes()) + " is larger than the pool ("
+            + ByteSize.format(pool) + " on node " + self.id() + ")");
+      }
+      long id = VolumeIds.next();
+      ReplicaGroup group = groups.groupOf(replicas);
+      VolumeRecord record = new VolumeRecord(VolumeIds.format(id), name, spec.sizeBytes(), spec.repl(), spec.fs(),
+          spec.blockSize(), spec.ioPriority(), spec.snapInterval(), spec.labels(), now(), group.streamName(), replicas);
+      if (!catalog.createVolume(record)) {
+        throw ApiException.conflict("a volume or snapshot named '" + name + "' already exists");
+      }
+      try {
+        commit(groups.join(group).submit(new VolumeEvent.CreateVolume(id, spec.sizeBytes())), "create volume " + name);
+      } catch (RuntimeException e) {
+        catalog.deleteVolume(name);
+        throw e;
+      }
+      return volumeView(record);
+    });
+  }
+
+  @Override
+  public List<VolumeView> volumes() {
+    return call(() -> catalog.volumes().stream().map(this::volumeView).toList());
+  }
+
+  @Override
+  public VolumeView volume(String ref) {
+    return call(() -> volumeView(findVolume(ref)));
+  }
+
+  @Override
+  public void deleteVolume(String ref) {
+    call(() -> {
+      VolumeRecord v = findVolume(ref);
+      List<String> snaps = catalog.snapshots().stream().filter(s -> s.volumeId().equals(v.id())).map(SnapshotRecord::name).toList();
+      if (!snaps.isEmpty()) {
+        throw ApiException.conflict("volume " + v.name() + " has " + snaps.size() + " snapshot(s) (" + String.join(", ", snaps)
+            + "); delete them first");
+      }
+      EventOutcome outcome = submit(v, new VolumeEvent.DeleteVolume(v.numericId()), "delete volume " + v.name());
+      // A repeated delete finds the volume already gone from the store: finish removing the record.
+      if (!outcome.isOk() && outcome.code() != EventOutcome.Code.NO_SUCH_VOLUME) {
+        throw failed("delete volume " + v.name(), outcome);
+      }
+      catalog.deleteVolume(v.name());
+      return null;
+    });
+  }
+
+  private VolumeView volumeView(VolumeRecord v) {
+    Optional<VolumeUsage> usage = store.hasVolume(v.numericId()) ? Optional.of(store.usage(v.numericId())) : Optional.empty();
+    String status = usage.isPresent() ? "up" : "down";
+    String state = usage.isPresent() ? "detached" : "error";
+    return new VolumeView(v.id(), v.name(), v.sizeBytes(), v.repl(), v.fs(), v.blockSize(), v.ioPriority(),
+        v.snapInterval(), v.labels(), v.ctime(), state, status,
+        usage.map(VolumeUsage::liveBytes).orElse(0L), usage.map(VolumeUsage::snapshotBytes).orElse(0L),
+        v.replicaGroup(), v.replicas(), null, nbdUri(v.name()), store.checksumErrors());
+  }
+
+  private String nbdUri(String exportName) {
+    return "nbd+unix:///" + exportName + "?socket=" + config.nbdSocket();
+  }
+
+  private VolumeRecord findVolume(String ref) {
+    return catalog.volume(ref)
+        .or(() -> catalog.volumes().stream().filter(v -> v.id().equals(ref)).findFirst())
+        .orElseThrow(() -> ApiException.notFound("no volume '" + ref + "'"));
+  }
+
+  // ------------------------------------------------------------------ snapshots
+
+  @Override
+  public SnapshotView createSnapshot(SnapshotCreateRequest request) {
+    if (request.volume() == null || request.volume().isBlank()) {
+      throw ApiException.badRequest("field 'volume': the volume to snapshot is required");
+    }
+    return call(() -> {
+      VolumeRecord v = findVolume(request.volume());
+      long id = VolumeIds.next();
+      String name = request.name() == null || request.name().isBlank()
+          ? v.name() + ".snap-" + VolumeIds.format(id).substring(8)
+          : validName(request.name(), "snapshot");
+      SnapshotRecord record = new SnapshotRecord(VolumeIds.format(id), name, v.id(), v.name(), v.sizeBytes(), now());
+      if (!catalog.createSnapshot(record)) {
+        throw ApiException.conflict("a volume or snapshot named '" + name + "' already exists");
+      }
+      try {
+        EventOutcome outcome = submit(v, new VolumeEvent.Snapshot(v.numericId(), id), "snapshot " + v.name());
+        if (!outcome.isOk()) {
+          throw failed("snapshot " + v.name(), outcome);
+        }
+      } catch (RuntimeException e) {
+        catalog.deleteSnapshot(name);
+        throw e;
+      }
+      return snapshotView(record);
+    });
+  }
+
+  @Override
+  public List<SnapshotView> snapshots(String volumeRef) {
+    return call(() -> {
+      Optional<String> volumeId = Optional.ofNullable(volumeRef).filter(r -> !r.isBlank()).map(r -> findVolume(r).id());
+      return catalog.snapshots().stream()
+          .filter(s -> volumeId.isEmpty() || volumeId.get().equals(s.volumeId()))
+          .map(this::snapshotView)
+          .toList();
+    });
+  }
+
+  @Override
+  public void deleteSnapshot(String ref) {
+    call(() -> {
+      SnapshotRecord s = catalog.snapshots().stream()
+          .filter(r -> r.name().equals(ref) || r.id().equals(ref))
+          .findFirst()
+          .orElseThrow(() -> ApiException.notFound("no snapshot '" + ref + "'"));
+      VolumeRecord v = findVolume(s.volumeId());
+      EventOutcome outcome = submit(v, new VolumeEvent.DeleteSnapshot(s.numericId()), "delete snapshot " + s.name());
+      if (!outcome.isOk() && outcome.code() != EventOutcome.Code.NO_SUCH_VOLUME) {
+        throw failed("delete snapshot " + s.name(), outcome);
+      }
+      catalog.deleteSnapshot(s.name());
+      return null;
+    });
+  }
+
+  private SnapshotView snapshotView(SnapshotRecord s) {
+    return new SnapshotView(s.id(), s.name(), s.volumeName(), s.volumeId(), s.sizeBytes(), s.ctime(), nbdUri(s.name()));
+  }
+
+  // ------------------------------------------------------------------ plumbing
+
+  private EventOutcome submit(VolumeRecord v, VolumeEvent event, String what) {
+    return await(groups.logOf(v).submit(event), what);
+  }
+
+  private void commit(java.util.concurrent.CompletableFuture<EventOutcome> submission, String what) {
+    EventOutcome outcome = await(submission, what);
+    if (!outcome.isOk()) {
+      throw failed(what, outcome);
+    }
+  }
+
+  private static EventOutcome await(java.util.concurrent.CompletableFuture<EventOutcome> submission, String what) {
+    try {
+      return submission.get(EVENT_DEADLINE_SECONDS, TimeUnit.SECONDS);
+    } catch (TimeoutException e) {
+      throw ApiException.unavailable(what + ": the replica group did not commit within " + EVENT_DEADLINE_SECONDS + "s", e);
+    } catch (ExecutionException e) {
+      throw ApiException.unavailable(what + ": " + e.getCause().getMessage(), e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw ApiException.unavailable(what + ": interrupted", e);
+    }
+  }
+
+  private static ApiException failed(String what, EventOutcome outcome) {
+    int status = switch (outcome.code()) {
+      case NO_SPACE, REPLICA_UNHEALTHY, IO_ERROR -> 507;
+      case NO_SUCH_VOLUME -> 404;
+      default -> 400;
+    };
+    return new ApiException(status, what + " failed: " + outcome.message());
+  }
+
+  private static VolumeSpec parseSpec(VolumeCreateRequest r) {
+    Map<String, String> options = new HashMap<>();
+    options.put("size", r.size());
+    options.put("repl", r.repl() == null ? null : r.repl().toString());
+    options.put("fs", r.fs());
+    options.put("block_size", r.blockSize());
+    options.put("io_priority", r.ioPriority());
+    options.put("snap_interval", r.snapInterval() == null ? null : r.snapInterval().toString());
+    try {
+      VolumeSpec spec = VolumeSpecParser.parse(options);
+      if (r.labels() != null && !r.labels().isEmpty()) {
+        Map<String, String> labels = new HashMap<>(spec.labels());
+        labels.putAll(r.labels());
+        spec = new VolumeSpec(spec.sizeBytes(), spec.repl(), spec.fs(), spec.blockSize(), spec.ioPriority(),
+            spec.snapInterval(), labels);
+      }
+      return spec;
+    } catch (ConfigException e) {
+      throw ApiException.badRequest("invalid " + e.getMessage().replace("config field", "option"));
+    }
+  }
+
+  private static String validName(String name, String what) {
+    if (name == null || name.isBlank()) {
+      throw ApiException.badRequest("field 'name': a " + what + " name is required");
+    }
+    if (!NAME.matcher(name).matches()) {
+      throw ApiException.badRequest("field 'name': '" + name + "' is not a valid " + what
+          + " name (1-64 letters, digits, '.', '_' or '-', starting with a letter or digit)");
+    }
+    return name;
+  }
+
+  private static String now() {
+    return DateTimeFormatter.ISO_INSTANT.format(Instant.now().atOffset(ZoneOffset.UTC));
+  }
+
+  /** Runs a management call, turning kvdb and journal failures into clear 503s. */
+  private <T> T call(Supplier<T> body) {
+    try {
+      return body.get();
+    } catch (KvdbUnavailableException e) {
+      throw ApiException.unavailable(e.getMessage(), e);
+    } catch (JournalException e) {
+      throw ApiException.unavailable(e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,101 @@
+package io.pxlite.node.volume;
+
+import io.pxlite.node.config.ByteSize;
+import io.pxlite.node.config.ConfigException;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Turns the options users give (pxctl flags, Docker's {@code --opt k=v}) into a {@link VolumeSpec},
+ * with PX's names and defaults. An unknown option is an error that names it: PX once turned unknown
+ * keys into labels, which hid typos.
+ */
+public final class VolumeSpecParser {
+  public static final Set<String> KEYS = Set.of("size", "repl", "fs", "block_size", "io_priority", "snap_interval", "labels", "label");
+  static final long DEFAULT_SIZE = ByteSize.GIB;
+  static final int DEFAULT_BLOCK_SIZE = 4096;
+  private static final Set<String> FILESYSTEMS = Set.of("ext4", "xfs", "none");
+  private static final Set<String> PRIORITIES = Set.of("high", "medium", "low");
+
+  private VolumeSpecParser() {}
+
+  /**
+   * @param options option name to value; null values are treated as absent
+   * @throws ConfigException naming the option and the problem
+   */
+  public static VolumeSpec parse(Map<String, String> options) {
+    Map<String, String> opts = new LinkedHashMap<>();
+    options.forEach((k, v) -> {
+      if (v != null) {
+        opts.put(k.trim().toLowerCase(Locale.ROOT), v.trim());
+      }
+    });
+    for (String key : opts.keySet()) {
+      if (!KEYS.contains(key)) {
+        throw new ConfigException(key, "unknown volume option (known: block_size, fs, io_priority, labels, repl, size, snap_interval)");
+      }
+    }
+    long size = opts.containsKey("size") ? ByteSize.parse(opts.get("size"), ByteSize.GIB, "size") : DEFAULT_SIZE;
+    if (size <= 0 || size % 4096 != 0) {
+      throw new ConfigException("size", ByteSize.format(size) + " (" + size + " bytes) must be a positive multiple of 4 KiB");
+    }
+    int repl = integer(opts, "repl", 1);
+    if (repl < 1) {
+      throw new ConfigException("repl", "must be at least 1, got " + repl);
+    }
+    String fs = opts.getOrDefault("fs", "ext4").toLowerCase(Locale.ROOT);
+    if (!FILESYSTEMS.contains(fs)) {
+      throw new ConfigException("fs", "'" + fs + "' is not supported (use ext4, xfs or none)");
+    }
+    long blockSize = opts.containsKey("block_size")
+        ? ByteSize.parse(opts.get("block_size"), ByteSize.KIB, "block_size") : DEFAULT_BLOCK_SIZE;
+    if (blockSize < 1024 || blockSize > 65536 || Long.bitCount(blockSize) != 1) {
+      throw new ConfigException("block_size", ByteSize.format(blockSize) + " must be a power of two from 1K to 64K");
+    }
+    String priority = opts.getOrDefault("io_priority", "medium").toLowerCase(Locale.ROOT);
+    if (!PRIORITIES.contains(priority)) {
+      throw new ConfigException("io_priority", "'" + priority + "' is not one of high, medium, low");
+    }
+    int snapInterval = integer(opts, "snap_interval", 0);
+    if (snapInterval < 0) {
+      throw new ConfigException("snap_interval", "must be 0 (off) or a number of minutes, got " + snapInterval);
+    }
+    Map<String, String> labels = new LinkedHashMap<>();
+    for (String key : new String[] {"labels", "label"}) {
+      if (opts.containsKey(key)) {
+        labels.putAll(labels(opts.get(key), key));
+      }
+    }
+    return new VolumeSpec(size, repl, fs, (int) blockSize, priority, snapInterval, labels);
+  }
+
+  /** {@code k=v,k2=v2}; keys and values must be non-empty. */
+  static Map<String, String> labels(String text, String field) {
+    Map<String, String> out = new LinkedHashMap<>();
+    for (String pair : text.split(",")) {
+      if (pair.isBlank()) {
+        continue;
+      }
+      int eq = pair.indexOf('=');
+      if (eq <= 0 || eq == pair.length() - 1) {
+        throw new ConfigException(field, "'" + pair + "' is not key=value");
+      }
+      out.put(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
+    }
+    return out;
+  }
+
+  private static int integer(Map<String, String> opts, String key, int dflt) {
+    String v = opts.get(key);
+    if (v == null || v.isEmpty()) {
+      return dflt;
+    }
+    try {
+      return Integer.parseInt(v);
+    } catch (NumberFormatException e) {
+      throw new ConfigException(key, "'" + v + "' is not a whole number");
+    }
+  }
+}

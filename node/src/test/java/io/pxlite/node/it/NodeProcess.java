@@ -1,0 +1,188 @@
+package io.pxlite.node.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * A real pxlite node in its own JVM, started from the module's built classes, with a config.json in
+ * a test folder. Tests kill it (SIGKILL), stop it (SIGTERM) and restart it on the same data.
+ */
+public final class NodeProcess implements AutoCloseable {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final Path dir;
+  private final Path config;
+  private final Path log;
+  private Process process;
+
+  private NodeProcess(Path dir, Path config) {
+    this.dir = dir;
+    this.config = config;
+    this.log = dir.resolve("node.log");
+  }
+
+  /** Writes a config for a one-device node using {@code etcd} and starts it. */
+  public static NodeProcess start(Path dir, EtcdProcess etcd) {
+    return start(dir, etcd, "it-" + UUID.randomUUID().toString().substring(0, 8), "2G");
+  }
+
+  public static NodeProcess start(Path dir, EtcdProcess etcd, String clusterId, String deviceSize) {
+    try {
+      Files.createDirectories(dir);
+      Path config = dir.resolve("config.json");
+      Map<String, Object> cfg = Map.of(
+          "clusterid", clusterId,
+          "kvdb", List.of("etcd:" + etcd.endpoint()),
+          "mgmtip", "127.0.0.1",
+          "dataip", "127.0.0.1",
+          "datadir", dir.resolve("data").toString(),
+          "storage", Map.of("devices", List.of(dir.resolve("dev0.img").toString()), "device_size", deviceSize),
+          "listeners", Map.of("mgmt_port", FreePorts.next(), "raft_port", FreePorts.next()));
+      JSON.writerWithDefaultPrettyPrinter().writeValue(config.toFile(), cfg);
+      NodeProcess node = new NodeProcess(dir, config);
+      node.start();
+      return node;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The java command that runs a node from this module's build output. */
+  public static List<String> javaCommand(String... args) {
+    Path module = Path.of("").toAbsolutePath();
+    String cp = module.resolve("target/classes") + ":" + module.resolve("target/lib") + "/*";
+    List<String> cmd = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx512m", "-XX:MaxDirectMemorySize=512m", "-cp", cp, "io.pxlite.node.Main"));
+    cmd.addAll(List.of(args));
+    return cmd;
+  }
+
+  public void start() {
+    try {
+      process = new ProcessBuilder(javaCommand("--config", config.toString()))
+          .redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+          .start();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    Poll.until(Duration.ofSeconds(90), "node in " + dir + " to serve its API (log: " + log + ")", () -> {
+      if (!process.isAlive()) {
+        throw new AssertionError("node exited with " + process.exitValue() + ":\n" + logTail());
+      }
+      return Files.exists(apiSocket()) && curl("GET", "/v1/status", null).exitCode() == 0;
+    });
+  }
+
+  public Path dataDir() {
+    return dir.resolve("data");
+  }
+
+  public Path device() {
+    return dir.resolve("dev0.img");
+  }
+
+  public Path apiSocket() {
+    return dataDir().resolve("api.sock");
+  }
+
+  public Path nbdSocket() {
+    return dataDir().resolve("nbd.sock");
+  }
+
+  public String nbdUri(String export) {
+    return "nbd+unix:///" + export + "?socket=" + nbdSocket();
+  }
+
+  public long pid() {
+    return process.pid();
+  }
+
+  /** SIGKILL: no shutdown hook runs, nothing is flushed. */
+  public void kill9() {
+    process.destroyForcibly();
+    waitExit();
+  }
+
+  /** SIGTERM: a clean shutdown. */
+  public void stop() {
+    process.destroy();
+    waitExit();
+  }
+
+  private void waitExit() {
+    try {
+      process.waitFor();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  public void restart() {
+    if (process.isAlive()) {
+      stop();
+    }
+    start();
+  }
+
+  private Cmd.Result curl(String method, String path, String body) {
+    List<String> cmd = new ArrayList<>(List.of("curl", "-sS", "-m", "60", "--unix-socket", apiSocket().toString(),
+        "-X", method, "-w", "\n%{http_code}", "http://pxlite" + path));
+    if (body != null) {
+      cmd.addAll(List.of("-H", "Content-Type: application/json", "--data-binary", body));
+    }
+    return Cmd.run(Duration.ofSeconds(90), null, cmd);
+  }
+
+  /** An API call's HTTP status and JSON body. */
+  public record Reply(int status, JsonNode body) {}
+
+  public Reply api(String method, String path, Object body) {
+    try {
+      Cmd.Result r = curl(method, path, body == null ? null : JSON.writeValueAsString(body)).ok();
+      String out = r.output();
+      int cut = out.lastIndexOf('\n');
+      int status = Integer.parseInt(out.substring(cut + 1).trim());
+      String text = out.substring(0, cut);
+      return new Reply(status, text.isBlank() ? JSON.createObjectNode() : JSON.readTree(text));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Creates a volume and returns its JSON view; fails the test on any error. */
+  public JsonNode createVolume(String name, String size) {
+    Reply r = api("POST", "/v1/volumes", Map.of("name", name, "size", size));
+    if (r.status() != 201) {
+      throw new AssertionError("create volume " + name + " -> " + r.status() + " " + r.body());
+    }
+    return r.body();
+  }
+
+  public String logTail() {
+    try {
+      List<String> lines = Files.readAllLines(log);
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+    } catch (IOException e) {
+      return "(no log: " + e.getMessage() + ")";
+    }
+  }
+
+  @Override
+  public void close() {
+    if (process != null && process.isAlive()) {
+      process.destroyForcibly();
+      waitExit();
+    }
+  }
+}

@@ -1,0 +1,47 @@
+package io.pxlite.node.volume;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.pxlite.node.config.ConfigException;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class VolumeSpecParserTest {
+  @Test
+  void defaultsArePxs() {
+    VolumeSpec s = VolumeSpecParser.parse(Map.of());
+    assertThat(s.sizeBytes()).isEqualTo(1L << 30);
+    assertThat(s.repl()).isEqualTo(1);
+    assertThat(s.fs()).isEqualTo("ext4");
+    assertThat(s.blockSize()).isEqualTo(4096);
+    assertThat(s.ioPriority()).isEqualTo("medium");
+    assertThat(s.labels()).isEmpty();
+  }
+
+  @Test
+  void everyOptionIsParsed() {
+    VolumeSpec s = VolumeSpecParser.parse(Map.of("size", "10", "repl", "3", "fs", "XFS", "block_size", "64K",
+        "io_priority", "high", "snap_interval", "60", "labels", "app=db, tier=gold"));
+    assertThat(s.sizeBytes()).isEqualTo(10L << 30);
+    assertThat(s.repl()).isEqualTo(3);
+    assertThat(s.fs()).isEqualTo("xfs");
+    assertThat(s.blockSize()).isEqualTo(65536);
+    assertThat(s.snapInterval()).isEqualTo(60);
+    assertThat(s.labels()).containsEntry("app", "db").containsEntry("tier", "gold");
+  }
+
+  @Test
+  void badOptionsNameThemselves() {
+    assertThatThrownBy(() -> VolumeSpecParser.parse(Map.of("colour", "red")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("'colour': unknown volume option");
+    assertThatThrownBy(() -> VolumeSpecParser.parse(Map.of("repl", "two"))).hasMessageContaining("'repl'");
+    assertThatThrownBy(() -> VolumeSpecParser.parse(Map.of("repl", "0"))).hasMessageContaining("'repl'");
+    assertThatThrownBy(() -> VolumeSpecParser.parse(Map.of("fs", "btrfs"))).hasMessageContaining("'fs'");
+    assertThatThrownBy(() -> VolumeSpecParser.parse(Map.of("block_size", "3K"))).hasMessageContaining("'block_size'");
+    assertThat(VolumeSpecParser.parse(Map.of("size", "1000")).sizeBytes()).isEqualTo(1000L << 30);
+    assertThatThrownBy(() -> VolumeSpecParser.parse(Map.of("size", "1001B"))).hasMessageContaining("multiple of 4 KiB");
+    assertThatThrownBy(() -> VolumeSpecParser.parse(Map.of("io_priority", "urgent"))).hasMessageContaining("'io_priority'");
+    assertThatThrownBy(() -> VolumeSpecParser.parse(Map.of("labels", "novalue"))).hasMessageContaining("key=value");
+  }
+}
