@@ -1,8 +1,15 @@
 package io.pxlite.store;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Consumer;
+import org.rocksdb.Snapshot;
 
 /**
  * The node's block store. One instance per node; thread-safe. Mutations for one stream are applied
@@ -12,60 +19,218 @@ import java.util.Optional;
  * is not after the stream's applied position the call does nothing (replay). Otherwise the change
  * and the new applied position are written in one atomic batch. A mutation that throws leaves the
  * store unchanged; the caller then records the position with {@link #recordApplied}.
+ *
+ * <p>Buffers passed in keep their positions: {@link #write} reads {@code data} from its position to
+ * its limit without consuming it.
  */
 public final class BlockStore implements AutoCloseable {
   /** The unit of allocation, checksumming and versioning. */
   public static final int BLOCK_SIZE = 4096;
 
+  private final IndexDb db;
+  private final DevicePool pool;
+  private final DeviceSyncListener listener;
+  private final Catalog catalog;
+  private final AppliedPositions applied;
+  private final StoreHealth health;
+  private final ReclaimGuard guard = new ReclaimGuard();
+  /** Mutations and checkpoints hold it shared; closing takes it exclusively, so nothing runs on a closed index. */
+  private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
+  private final ReentrantLock checkpointLock = new ReentrantLock();
+  private final BlockReader reader;
+  private final VolumeWriter writer;
+
+  BlockStore(IndexDb db, DevicePool pool, DeviceSyncListener listener, Catalog catalog,
+      AppliedPositions applied, StoreHealth health) {
+    this.db = db;
+    this.pool = pool;
+    this.listener = listener;
+    this.catalog = catalog;
+    this.applied = applied;
+    this.health = health;
+    BlockIndex index = new BlockIndex(db);
+    this.reader = new BlockReader(index, pool, guard, health);
+    this.writer = new VolumeWriter(db, index, pool, reader, this::checkpoint);
+  }
+
+  /**
+   * Opens the index and the devices: creates and labels new devices, refuses foreign ones unless
+   * {@code config.force()}, and rebuilds the slot maps by scanning the index.
+   *
+   * @throws ForeignDeviceException if a device belongs to another cluster or node, or holds other data
+   * @throws StoreException if a device the index needs is missing, or a device is unusable
+   */
   public static BlockStore open(StoreConfig config) {
-    throw new UnsupportedOperationException("implemented by the block-store module");
+    return StoreLoader.open(config);
   }
 
   // ---------------------------------------------------------------- mutations
 
   /** Registers a new, empty (all-holes) volume of {@code sizeBytes}, a multiple of {@link #BLOCK_SIZE}. */
   public void createVolume(ApplyPosition at, long volumeId, long sizeBytes) {
-    throw new UnsupportedOperationException();
+    apply(at, () -> {
+      checkSize(volumeId, sizeBytes);
+      synchronized (catalog) {
+        catalog.checkUnused(volumeId);
+        try (IndexChange change = change(at)) {
+          change.put(db.volumes, Catalog.key(volumeId), Catalog.volumeValue(sizeBytes));
+          change.commit(null);
+        }
+        catalog.added(new Volume(volumeId, sizeBytes));
+      }
+    });
   }
 
   /** Writes {@code data} (position to limit) at {@code offset}; unaligned ranges read-modify-write. */
   public void write(ApplyPosition at, long volumeId, long offset, ByteBuffer data) {
-    throw new UnsupportedOperationException();
+    Objects.requireNonNull(data, "data");
+    apply(at, () -> changeBlocks(at, volumeId, (change, volume, version) -> {
+      ByteRange.within(offset, data.remaining(), volume.sizeBytes(), "write", "volume", volumeId);
+      writer.write(change, volume, version, offset, data);
+    }, null));
   }
 
   /** Makes {@code [offset, offset+length)} read as zeros, releasing whole blocks (TRIM, WRITE_ZEROES). */
   public void zero(ApplyPosition at, long volumeId, long offset, long length) {
-    throw new UnsupportedOperationException();
+    apply(at, () -> changeBlocks(at, volumeId, (change, volume, version) -> {
+      ByteRange.within(offset, length, volume.sizeBytes(), "zero", "volume", volumeId);
+      writer.zero(change, volume, version, offset, length);
+    }, null));
   }
 
   /** Grows or shrinks a volume; shrinking releases blocks past the new end (kept if a snapshot needs them). */
   public void resize(ApplyPosition at, long volumeId, long newSizeBytes) {
-    throw new UnsupportedOperationException();
+    apply(at, () -> {
+      checkSize(volumeId, newSizeBytes);
+      changeBlocks(at, volumeId, (change, volume, version) -> {
+        if (newSizeBytes < volume.sizeBytes()) {
+          // Blocks past the end must read as zeros should the volume grow again.
+          writer.zeroBlocks(change, volume, version, newSizeBytes / BLOCK_SIZE, Long.MAX_VALUE);
+        }
+        change.put(db.volumes, Catalog.key(volumeId), Catalog.volumeValue(newSizeBytes));
+      }, volume -> volume.resized(newSizeBytes));
+    });
+  }
+
+  @FunctionalInterface
+  private interface BlockChange {
+    void build(IndexChange change, Volume volume, long version);
+  }
+
+  /**
+   * Runs a change of a volume's blocks under its lock, with the version its new blocks carry, commits
+   * it, then runs {@code committed} (if any) on the volume, still under the lock.
+   */
+  private void changeBlocks(ApplyPosition at, long volumeId, BlockChange body, Consumer<Volume> committed) {
+    Volume volume = catalog.volumeForChange(volumeId);
+    volume.lock.lock();
+    try {
+      volume.checkLive();
+      long version = volume.versionFor(at.index());
+      try (IndexChange change = change(at)) {
+        body.build(change, volume, version);
+        change.commit(volume);
+      }
+      volume.advanceClock(version);
+      if (committed != null) {
+        committed.accept(volume);
+      }
+    } finally {
+      volume.lock.unlock();
+    }
   }
 
   /** Freezes the volume's current contents as snapshot {@code snapshotId}; copies nothing. */
   public void snapshot(ApplyPosition at, long volumeId, long snapshotId) {
-    throw new UnsupportedOperationException();
+    apply(at, () -> {
+      synchronized (catalog) {
+        Volume volume = catalog.volumeForChange(volumeId);
+        volume.lock.lock();
+        try {
+          volume.checkLive();
+          catalog.checkUnused(snapshotId);
+          long index = volume.snapshotIndexFor(at.index());
+          SnapshotRecord record = new SnapshotRecord(snapshotId, volumeId, index, volume.sizeBytes());
+          try (IndexChange change = change(at)) {
+            change.put(db.snapshots, Catalog.key(snapshotId), record.encodeValue());
+            change.commit(volume);
+          }
+          volume.snapshotAdded(index);
+          volume.advanceClock(index);
+          catalog.added(record);
+        } finally {
+          volume.lock.unlock();
+        }
+      }
+    });
   }
 
   /** Drops a snapshot and releases the block versions only it needed. */
   public void deleteSnapshot(ApplyPosition at, long snapshotId) {
-    throw new UnsupportedOperationException();
+    apply(at, () -> {
+      synchronized (catalog) {
+        SnapshotRecord record = catalog.snapshotNamed(snapshotId);
+        Volume volume = catalog.volume(record.volumeId())
+            .orElseThrow(() -> new IllegalStateException("snapshot " + snapshotId + " outlived volume " + record.volumeId()));
+        volume.lock.lock();
+        try {
+          long[] remaining = volume.snapshotIndexesWithout(record.index());
+          try (IndexChange change = change(at)) {
+            change.delete(db.snapshots, Catalog.key(snapshotId));
+            writer.prune(change, volume, remaining);
+            change.commit(volume);
+          }
+          volume.snapshotsAre(remaining);
+          catalog.removed(record);
+        } finally {
+          volume.lock.unlock();
+        }
+      }
+    });
   }
 
   /** Drops a volume, its snapshots, and all their blocks. */
   public void deleteVolume(ApplyPosition at, long volumeId) {
-    throw new UnsupportedOperationException();
+    apply(at, () -> {
+      synchronized (catalog) {
+        Volume volume = catalog.volumeForChange(volumeId);
+        volume.lock.lock();
+        // The slots to free are read from an index snapshot taken before the range delete.
+        Snapshot before = db.snapshot();
+        try {
+          volume.checkLive();
+          try (IndexChange change = change(at)) {
+            change.deleteRange(db.blocks, BlockKey.of(volumeId, 0, 0), BlockKey.endOfVolume(volumeId));
+            change.delete(db.volumes, Catalog.key(volumeId));
+            for (SnapshotRecord s : catalog.snapshotsOf(volumeId)) {
+              change.delete(db.snapshots, Catalog.key(s.id()));
+            }
+            change.commit(null);
+          }
+          volume.markDeleted();
+          catalog.removed(volume);
+          writer.unreferenceAll(volumeId, before);
+        } finally {
+          db.release(before);
+          volume.lock.unlock();
+        }
+      }
+    });
   }
 
   /** Advances a stream's applied position without a change (a failed or empty log entry). */
   public void recordApplied(ApplyPosition at) {
-    throw new UnsupportedOperationException();
+    apply(at, () -> {
+      try (IndexChange change = change(at)) {
+        change.commit(null);
+      }
+    });
   }
 
   /** The last position applied for {@code stream}; right after {@link #open} this is the durable one. */
   public ApplyPosition applied(String stream) {
-    throw new UnsupportedOperationException();
+    Objects.requireNonNull(stream, "stream");
+    return applied.get(stream);
   }
 
   /**
@@ -73,40 +238,143 @@ public final class BlockStore implements AutoCloseable {
    * a crash loses nothing applied before the call, and slots freed before the call may be reused.
    */
   public void checkpoint() {
-    throw new UnsupportedOperationException();
+    lifecycle.readLock().lock();
+    checkpointLock.lock();
+    try {
+      health.checkWritable();
+      pool.seal();
+      try {
+        pool.forceAll();
+      } catch (IOException e) {
+        health.failed(e);
+        throw new StoreIOException("syncing devices for a checkpoint failed: " + e.getMessage(), e);
+      }
+      db.flush();
+      health.checkWritable(); // the flush listener's own sync may have failed
+      guard.awaitReaders();
+      pool.releaseSealed();
+    } finally {
+      checkpointLock.unlock();
+      lifecycle.readLock().unlock();
+    }
+  }
+
+  /** Runs a mutation unless its position was already applied; the store cannot close meanwhile. */
+  private void apply(ApplyPosition at, Runnable mutation) {
+    Objects.requireNonNull(at, "at");
+    lifecycle.readLock().lock();
+    try {
+      health.checkWritable();
+      if (applied.isNew(at)) {
+        mutation.run();
+      }
+    } finally {
+      lifecycle.readLock().unlock();
+    }
+  }
+
+  private IndexChange change(ApplyPosition at) {
+    return new IndexChange(db, pool, applied, at);
+  }
+
+  private static void checkSize(long volumeId, long sizeBytes) {
+    if (sizeBytes < 0 || sizeBytes % BLOCK_SIZE != 0) {
+      throw new OutOfRangeException("size " + sizeBytes + " of volume " + volumeId
+          + " is not a non-negative multiple of " + BLOCK_SIZE);
+    }
   }
 
   // ---------------------------------------------------------------- reads
 
   /** A view of a volume (read-write) or snapshot (read-only) by id. */
   public BlockView view(long volumeOrSnapshotId) {
-    throw new UnsupportedOperationException();
+    health.checkOpen();
+    Optional<Volume> volume = catalog.volume(volumeOrSnapshotId);
+    if (volume.isPresent()) {
+      return new VolumeView(volume.get(), reader);
+    }
+    return catalog.snapshot(volumeOrSnapshotId)
+        .<BlockView>map(s -> new SnapshotView(s, catalog, reader))
+        .orElseThrow(() -> new NoSuchVolumeException("no volume or snapshot " + volumeOrSnapshotId + " in this store"));
   }
 
   public boolean hasVolume(long volumeId) {
-    throw new UnsupportedOperationException();
+    return catalog.volume(volumeId).isPresent();
   }
 
   /** The volume a snapshot was taken of, if {@code snapshotId} is a snapshot. */
   public Optional<Long> snapshotParent(long snapshotId) {
-    throw new UnsupportedOperationException();
+    return catalog.snapshot(snapshotId).map(SnapshotRecord::volumeId);
   }
 
   public VolumeUsage usage(long volumeId) {
-    throw new UnsupportedOperationException();
+    Volume v = catalog.volume(volumeId).orElseThrow(() -> catalog.snapshot(volumeId).isPresent()
+        ? new NoSuchVolumeException("id " + volumeId + " is a snapshot; its space is counted in its volume's usage")
+        : new NoSuchVolumeException("no volume " + volumeId + " in this store"));
+    return new VolumeUsage(volumeId, v.sizeBytes(), v.liveBlocks() * BLOCK_SIZE, v.snapshotBlocks() * BLOCK_SIZE);
   }
 
   public List<DeviceUsage> devices() {
-    throw new UnsupportedOperationException();
+    return new ArrayList<>(pool.usage());
   }
 
   /** How many reads failed their checksum since the store opened. */
   public long checksumErrors() {
-    throw new UnsupportedOperationException();
+    return reader.checksumErrors();
   }
 
+  /**
+   * Waits for mutations and reads in progress, checkpoints (unless a device sync failed), and closes.
+   * Later calls fail with a {@link StoreException}.
+   */
   @Override
   public void close() {
-    throw new UnsupportedOperationException();
+    close(true);
+  }
+
+  /**
+   * Closes without syncing devices or flushing the index, losing everything applied since the last
+   * flush exactly as a crash would. For crash tests only.
+   */
+  void closeWithoutCheckpointForTest() {
+    close(false);
+  }
+
+  /** Runs {@code hook} inside every read, between its index lookup and its device reads. For tests only. */
+  void afterIndexLookupForTest(Runnable hook) {
+    reader.afterLookupForTest(hook);
+  }
+
+  /** Whether a checkpoint is waiting for reads in progress before it frees slots. For tests only. */
+  boolean checkpointWaitsForReadsForTest() {
+    return guard.hasWaitingCheckpoint();
+  }
+
+  private void close(boolean checkpointFirst) {
+    lifecycle.writeLock().lock();
+    try {
+      if (health.isClosed()) {
+        return;
+      }
+      try {
+        if (checkpointFirst && !health.hasFailed()) {
+          checkpoint();
+        }
+      } finally {
+        health.closed();
+        guard.awaitReaders();
+        try {
+          db.close();
+        } finally {
+          try {
+            pool.close();
+          } finally {
+            listener.close();
+          }
+        }
+      }
+    } finally {
+      lifecycle.writeLock().unlock();
+    }
   }
 }

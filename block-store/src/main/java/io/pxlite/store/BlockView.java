@@ -17,7 +17,7 @@ public interface BlockView {
 
   /**
    * Fills {@code dst} from its position to its limit with the bytes at {@code offset}. Holes read as
-   * zeros. Unaligned offsets and lengths are allowed.
+   * zeros. Unaligned offsets and lengths are allowed. The position of {@code dst} is left unchanged.
    *
    * @throws OutOfRangeException if the range goes past the end
    * @throws ChecksumMismatchException if a stored block fails its CRC32C check

@@ -47,6 +47,9 @@ public final class RaftSettings {
     RaftServerConfigKeys.Log.setWriteBufferSize(p, LOG_WRITE_BUFFER);
     // Never acknowledge before the log is on disk: the log is the only durable copy of a new write.
     RaftServerConfigKeys.Log.setUnsafeFlushEnabled(p, false);
+    // Commit-index metadata entries would cost a second log write (and fsync) per commit; Raft
+    // re-derives the commit index after a restart, so they buy nothing pxlite needs.
+    RaftServerConfigKeys.Log.setLogMetadataEnabled(p, false);
     RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, true);
     RaftServerConfigKeys.Log.Appender.setBufferByteLimit(p, APPENDER_BYTES);
     RaftServerConfigKeys.Log.Appender.setBufferElementLimit(p, APPENDER_ELEMENTS);

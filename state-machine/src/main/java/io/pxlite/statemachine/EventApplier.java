@@ -19,6 +19,7 @@ import io.pxlite.store.NoSuchVolumeException;
 import io.pxlite.store.OutOfRangeException;
 import io.pxlite.store.OutOfSpaceException;
 import io.pxlite.store.ReadOnlyViewException;
+import io.pxlite.store.VolumeExistsException;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,6 +57,8 @@ final class EventApplier {
       return refused(at, Code.OUT_OF_RANGE, e);
     } catch (NoSuchVolumeException e) {
       return refused(at, Code.NO_SUCH_VOLUME, e);
+    } catch (VolumeExistsException e) {
+      return refused(at, Code.ALREADY_EXISTS, e);
     } catch (OutOfSpaceException e) {
       return refused(at, Code.NO_SPACE, e);
     } catch (ReadOnlyViewException e) {

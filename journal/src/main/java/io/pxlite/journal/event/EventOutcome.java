@@ -14,6 +14,7 @@ public record EventOutcome(Code code, String message, long logIndex) {
     OK,
     OUT_OF_RANGE,
     NO_SUCH_VOLUME,
+    ALREADY_EXISTS,
     NO_SPACE,
     READ_ONLY,
     IO_ERROR,

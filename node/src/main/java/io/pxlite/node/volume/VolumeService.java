@@ -277,6 +277,7 @@ public final class VolumeService implements ManagementService {
     int status = switch (outcome.code()) {
       case NO_SPACE, REPLICA_UNHEALTHY, IO_ERROR -> 507;
       case NO_SUCH_VOLUME -> 404;
+      case ALREADY_EXISTS -> 409;
       default -> 400;
     };
     return new ApiException(status, what + " failed: " + outcome.message());

@@ -1,0 +1,102 @@
+package io.pxlite.store;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+
+/**
+ * One open, labelled device and positional I/O on its slots. The first MiB is reserved (the label
+ * sits in its first block); slot {@code n} is the 4 KiB at {@code 1 MiB + n * 4 KiB}. Reads and writes
+ * are positional, so any number of threads may use one device at once.
+ */
+final class Device implements AutoCloseable {
+  static final long RESERVED_BYTES = 1L << 20;
+  private static final int BLOCK = BlockStore.BLOCK_SIZE;
+
+  private final Path path;
+  private final FileChannel channel;
+  private final DeviceLabel label;
+  private final int ordinal;
+  private final long slots;
+
+  Device(Path path, FileChannel channel, DeviceLabel label, int ordinal) {
+    this.path = path;
+    this.channel = channel;
+    this.label = label;
+    this.ordinal = ordinal;
+    this.slots = slotsFor(label.capacityBytes());
+  }
+
+  static long slotsFor(long capacityBytes) {
+    return Math.max(0, (capacityBytes - RESERVED_BYTES) / BLOCK);
+  }
+
+  Path path() {
+    return path;
+  }
+
+  DeviceLabel label() {
+    return label;
+  }
+
+  int ordinal() {
+    return ordinal;
+  }
+
+  long slots() {
+    return slots;
+  }
+
+  /** Fills {@code block} (exactly one block remaining; its position is left alone) from a slot. */
+  void readSlot(long slot, ByteBuffer block) {
+    ByteBuffer dst = block.duplicate();
+    long position = offsetOf(slot);
+    try {
+      while (dst.hasRemaining()) {
+        int n = channel.read(dst, position);
+        if (n < 0) {
+          throw new StoreIOException("short read of slot " + slot + " on device " + path + " at byte " + position);
+        }
+        position += n;
+      }
+    } catch (IOException e) {
+      throw new StoreIOException("reading slot " + slot + " of device " + path + " failed: " + e.getMessage(), e);
+    }
+  }
+
+  /** Writes {@code block} (exactly one block remaining; its position is left alone) into a slot. */
+  void writeSlot(long slot, ByteBuffer block) {
+    ByteBuffer src = block.duplicate();
+    long position = offsetOf(slot);
+    try {
+      while (src.hasRemaining()) {
+        position += channel.write(src, position);
+      }
+    } catch (IOException e) {
+      throw new StoreIOException("writing slot " + slot + " of device " + path + " failed: " + e.getMessage(), e);
+    }
+  }
+
+  /** Makes every completed write durable. */
+  void force() throws IOException {
+    channel.force(false);
+  }
+
+  private long offsetOf(long slot) {
+    if (slot < 0 || slot >= slots) {
+      throw new IllegalArgumentException("slot " + slot + " outside device " + path + " (" + slots + " slots)");
+    }
+    return RESERVED_BYTES + slot * BLOCK;
+  }
+
+  @Override
+  public void close() throws IOException {
+    channel.close();
+  }
+
+  @Override
+  public String toString() {
+    return path + " (device " + label.deviceId() + ")";
+  }
+}
