@@ -54,7 +54,11 @@ public final class Listener implements AutoCloseable {
       }
       return listener;
     } catch (RuntimeException e) {
-      listener.close();
+      try {
+        listener.close();
+      } catch (RuntimeException cleanup) {
+        e.addSuppressed(cleanup);
+      }
       throw e;
     }
   }

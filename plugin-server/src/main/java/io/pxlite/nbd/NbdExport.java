@@ -18,12 +18,17 @@ public interface NbdExport {
 
   boolean readOnly();
 
-  /** Fills {@code dst} (position to limit) from {@code offset}. May block; never called on an I/O thread. */
+  /**
+   * Fills {@code dst} from its position to its limit with the bytes at {@code offset}, leaving the
+   * position at the limit. May block; never called on an I/O thread.
+   * {@code dst} is lent for the duration of the call only.
+   */
   void read(long offset, ByteBuffer dst);
 
   /**
    * Writes {@code data} at {@code offset}. The future completes only when the write is durable
-   * (committed to the volume's log), so FLUSH and FUA have nothing more to wait for.
+   * (committed to the volume's log), so FLUSH and FUA have nothing more to wait for. {@code data} is
+   * lent until that future completes; copy it to keep it longer.
    */
   CompletableFuture<Void> write(long offset, ByteBuffer data);
 

@@ -1,0 +1,96 @@
+package io.pxlite.nbd;
+
+import static io.pxlite.nbd.NbdProtocol.*;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Supplier;
+
+/**
+ * Carries out a validated request against the export. Reads and allocation queries may block, so
+ * they run on the blocking executor, never on an I/O thread; writes, zeroes and flushes return
+ * futures that complete once durable, which is exactly what FUA and FLUSH require.
+ */
+final class ExportCommands {
+  private final NbdExport export;
+  private final Executor blocking;
+  private final ByteBufAllocator allocator;
+
+  ExportCommands(NegotiatedExport negotiated, Executor blocking, ByteBufAllocator allocator) {
+    this.export = negotiated.export();
+    this.blocking = blocking;
+    this.allocator = allocator;
+  }
+
+  /**
+   * Starts {@code request}. The write payload must stay valid until the returned future completes:
+   * the export may read it until then. Failures complete the future exceptionally.
+   */
+  CompletableFuture<TransmissionReply> run(TransmissionRequest request) {
+    long cookie = request.cookie();
+    TransmissionReply done = new TransmissionReply.Done(cookie);
+    // Zero-length requests are unspecified by the spec; succeeding without touching the export is
+    // the friendliest answer (block status of zero length is refused by the validator).
+    boolean empty = request.length() == 0;
+    return switch (request.type()) {
+      case CMD_READ -> empty
+          ? CompletableFuture.completedFuture(
+              new TransmissionReply.ReadData(cookie, request.offset(), Unpooled.EMPTY_BUFFER))
+          : onBlockingExecutor(() -> read(request));
+      case CMD_WRITE -> empty
+          ? CompletableFuture.completedFuture(done)
+          : export.write(request.offset(), request.content().nioBuffer()).thenApply(v -> done);
+      // NO_HOLE is accepted but the range is still released: space in a thin volume is not reserved
+      // ahead of writes, so there is nothing to provision. FAST_ZERO is always met: zeroing is
+      // metadata-only, faster than writing.
+      case CMD_TRIM, CMD_WRITE_ZEROES -> empty
+          ? CompletableFuture.completedFuture(done)
+          : export.zero(request.offset(), request.length()).thenApply(v -> done);
+      case CMD_FLUSH -> export.flush().thenApply(v -> done);
+      // A hint only; the node has no cache to warm, and the spec allows success with no effect.
+      case CMD_CACHE -> CompletableFuture.completedFuture(done);
+      case CMD_BLOCK_STATUS -> onBlockingExecutor(() -> blockStatus(request));
+      default -> throw new IllegalStateException("the validator let through " + request);
+    };
+  }
+
+  private TransmissionReply read(TransmissionRequest request) {
+    int length = (int) request.length();
+    ByteBuf data = allocator.ioBuffer(length, length);
+    try {
+      ByteBuffer target = data.nioBuffer(0, length);
+      export.read(request.offset(), target);
+      if (target.hasRemaining()) {
+        throw new IllegalStateException(String.format("export '%s' left %d of %d bytes unread at offset %d",
+            export.name(), target.remaining(), length, request.offset()));
+      }
+      data.writerIndex(length);
+      return new TransmissionReply.ReadData(request.cookie(), request.offset(), data);
+    } catch (RuntimeException | Error e) {
+      data.release();
+      throw e;
+    }
+  }
+
+  private TransmissionReply blockStatus(TransmissionRequest request) {
+    List<AllocationRun> runs = export.allocation(request.offset(), request.length());
+    List<AllocationExtents.Extent> extents = AllocationExtents.describe(
+        runs, request.offset(), request.length(), request.hasFlag(CMD_FLAG_REQ_ONE));
+    return new TransmissionReply.BlockStatus(request.cookie(), MetaContextRequest.ALLOCATION_CONTEXT_ID, extents);
+  }
+
+  private CompletableFuture<TransmissionReply> onBlockingExecutor(Supplier<TransmissionReply> work) {
+    try {
+      return CompletableFuture.supplyAsync(work, blocking);
+    } catch (RejectedExecutionException e) {
+      return CompletableFuture.failedFuture(
+          new NbdException(NbdError.ESHUTDOWN, "server is shutting down", e));
+    }
+  }
+}

@@ -1,0 +1,90 @@
+package io.pxlite.nbd;
+
+import io.pxlite.listen.Listener;
+import io.pxlite.listen.NamedThreadFactory;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The NBD server of a node: serves the exports of a {@link NbdExportCatalog} with fixed-newstyle
+ * negotiation on a root-only unix socket and, if configured, one TCP address.
+ *
+ * <pre>{@code
+ * try (NbdServer server = NbdServer.start(catalog, Path.of("/run/pxlite/nbd.sock"), Optional.empty())) {
+ *   // nbdinfo 'nbd+unix:///vol1?socket=/run/pxlite/nbd.sock'
+ * }
+ * }</pre>
+ */
+public final class NbdServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(NbdServer.class);
+
+  /** Threads for export calls that may block (reads, allocation queries), shared by all connections. */
+  private static final int BLOCKING_THREADS = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
+
+  private static final int IO_THREADS = Math.max(2, Runtime.getRuntime().availableProcessors());
+
+  private final Listener listener;
+  private final ExecutorService blocking;
+
+  private NbdServer(Listener listener, ExecutorService blocking) {
+    this.listener = listener;
+    this.blocking = blocking;
+  }
+
+  /**
+   * Binds and starts serving.
+   *
+   * @throws io.pxlite.listen.ListenerBindException naming the address that could not be bound
+   */
+  public static NbdServer start(NbdExportCatalog catalog, Path unixSocket, Optional<InetSocketAddress> tcp) {
+    ExecutorService blocking = Executors.newFixedThreadPool(BLOCKING_THREADS, new NamedThreadFactory("nbd-export"));
+    try {
+      Listener listener =
+          Listener.bind("nbd", unixSocket, tcp, IO_THREADS, new NbdChannelInitializer(catalog, blocking));
+      log.info("NBD server listening on {}{}", unixSocket,
+          listener.tcpAddress().map(a -> " and " + a).orElse(""));
+      return new NbdServer(listener, blocking);
+    } catch (RuntimeException e) {
+      blocking.shutdownNow();
+      throw e;
+    }
+  }
+
+  public Path unixSocket() {
+    return listener.unixSocket();
+  }
+
+  /** The bound TCP address, with the real port if port 0 was asked for. */
+  public Optional<InetSocketAddress> tcpAddress() {
+    return listener.tcpAddress();
+  }
+
+  /**
+   * Stops listening and closes every connection; requests in flight are not answered. Export calls
+   * already running are allowed a few seconds to return so they do not outlive the server.
+   */
+  @Override
+  public void close() {
+    try {
+      listener.close();
+    } finally {
+      blocking.shutdown();
+      try {
+        if (!blocking.awaitTermination(5, TimeUnit.SECONDS)) {
+          log.warn("NBD export calls still running 5 s after close; abandoning them");
+          blocking.shutdownNow();
+        }
+      } catch (InterruptedException e) {
+        blocking.shutdownNow();
+        Thread.currentThread().interrupt();
+      }
+    }
+    log.info("NBD server on {} closed", listener.unixSocket());
+  }
+}
