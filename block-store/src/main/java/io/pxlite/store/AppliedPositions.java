@@ -5,7 +5,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The last applied position of every stream, kept in the {@code meta} column family under
- * {@code applied/<stream>} as {@code index | term}, and in memory for the per-mutation check.
+ * {@code applied/<stream>} as {@code index | term | part}, and in memory for the per-mutation check.
  */
 final class AppliedPositions {
   private static final String PREFIX = "applied/";
@@ -18,7 +18,9 @@ final class AppliedPositions {
     AppliedPositions p = new AppliedPositions();
     db.forEachWithPrefix(db.meta, PREFIX.getBytes(StandardCharsets.UTF_8), (key, value) -> {
       String stream = new String(key, StandardCharsets.UTF_8).substring(PREFIX.length());
-      p.positions.put(stream, new ApplyPosition(stream, BigEndian.getLong(value, 0), BigEndian.getLong(value, 8)));
+      // Values written before parts existed are 16 bytes: part 0.
+      int part = value.length >= 24 ? (int) (BigEndian.getLong(value, 16)) : 0;
+      p.positions.put(stream, new ApplyPosition(stream, BigEndian.getLong(value, 0), BigEndian.getLong(value, 8), part));
     });
     return p;
   }
@@ -42,9 +44,10 @@ final class AppliedPositions {
   }
 
   static byte[] value(ApplyPosition at) {
-    byte[] v = new byte[16];
+    byte[] v = new byte[24];
     BigEndian.putLong(v, 0, at.index());
     BigEndian.putLong(v, 8, at.term());
+    BigEndian.putLong(v, 16, at.part());
     return v;
   }
 }

@@ -4,8 +4,14 @@ import io.pxlite.journal.event.EventCodec;
 import io.pxlite.journal.event.EventOutcome;
 import io.pxlite.journal.event.VolumeEvent;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.protocol.Message;
@@ -16,18 +22,40 @@ import org.apache.ratis.util.TimeDuration;
 /**
  * Submits events to one replica group's log. The returned outcome arrives after the group has
  * committed the event and applied it, so a successful outcome means durable and readable.
+ *
+ * <p>Group commit: events submitted while {@link #MAX_BATCHES_IN_FLIGHT} entries are already on
+ * their way wait in a queue and go out together as one {@link VolumeEvent.Batch} entry. A Raft
+ * round trip costs far more than appending a few more kilobytes to an entry, so under load many
+ * writes share one log append, one fsync and one reply; an idle log sends each event at once.
+ *
+ * <p>All batching state is confined to one sender thread per group: Ratis may run reply callbacks
+ * while holding its own client locks, so nothing here may hold a lock of ours while calling Ratis.
  */
 public final class GroupLog implements AutoCloseable {
   /** How long a submission keeps retrying (leader changes, a replica restarting) before it fails. */
   private static final TimeDuration RETRY_SLEEP = TimeDuration.valueOf(100, TimeUnit.MILLISECONDS);
   private static final int RETRIES = 300;
+  static final int MAX_BATCHES_IN_FLIGHT = 2;
+  static final int MAX_BATCH_EVENTS = 256;
+  private static final int EVENT_OVERHEAD_BYTES = 64;
 
   private final ReplicaGroup group;
   private final RaftClient client;
+  private final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
+  private final ExecutorService sender;
+  /** Entries sent and not yet answered; touched only on the sender thread. */
+  private int inFlight;
+
+  private record Pending(VolumeEvent event, int bytes, CompletableFuture<EventOutcome> done) {}
 
   private GroupLog(ReplicaGroup group, RaftClient client) {
     this.group = group;
     this.client = client;
+    this.sender = Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "group-log-" + group.streamName().substring(0, 8));
+      t.setDaemon(true);
+      return t;
+    });
   }
 
   static GroupLog open(ReplicaGroup group) {
@@ -49,28 +77,77 @@ public final class GroupLog implements AutoCloseable {
    * machine refused completes normally with a non-OK outcome.
    */
   public CompletableFuture<EventOutcome> submit(VolumeEvent event) {
-    return client.async().send(Message.valueOf(EventCodec.encode(event)))
-        .handle((reply, error) -> toOutcome(event, reply, error));
+    int bytes = EVENT_OVERHEAD_BYTES + (event instanceof VolumeEvent.Write w ? w.data().remaining() : 0);
+    Pending pending = new Pending(event, bytes, new CompletableFuture<>());
+    queue.add(pending);
+    try {
+      sender.execute(this::sendWhileRoom);
+    } catch (RejectedExecutionException e) {
+      queue.remove(pending);
+      pending.done().completeExceptionally(new JournalException("the log of replica group " + group.id() + " is closed", e));
+    }
+    return pending.done();
   }
 
-  private EventOutcome toOutcome(VolumeEvent event, RaftClientReply reply, Throwable error) {
-    if (error != null) {
-      Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-      throw new JournalException("replica group " + group.id() + " did not commit " + describe(event) + ": " + cause, cause);
+  /** Sends queued events while fewer than the limit of entries are in flight. On the sender thread. */
+  private void sendWhileRoom() {
+    while (inFlight < MAX_BATCHES_IN_FLIGHT && !queue.isEmpty()) {
+      List<Pending> batch = new ArrayList<>();
+      int bytes = 0;
+      while (!queue.isEmpty() && batch.size() < MAX_BATCH_EVENTS
+          && (batch.isEmpty() || bytes + queue.peek().bytes() <= RaftSettings.MAX_EVENT_BYTES)) {
+        Pending next = queue.poll();
+        bytes += next.bytes();
+        batch.add(next);
+      }
+      inFlight++;
+      // One sender thread: entries reach the log in submission order.
+      VolumeEvent entry = batch.size() == 1
+          ? batch.get(0).event()
+          : new VolumeEvent.Batch(batch.stream().map(Pending::event).toList());
+      client.async().send(Message.valueOf(EventCodec.encode(entry)))
+          .whenCompleteAsync((reply, error) -> completed(batch, entry, reply, error), sender);
     }
-    if (!reply.isSuccess()) {
-      throw new JournalException(
-          "replica group " + group.id() + " refused " + describe(event) + ": " + reply.getException(), reply.getException());
+  }
+
+  private void completed(List<Pending> batch, VolumeEvent entry, RaftClientReply reply, Throwable error) {
+    try {
+      if (error != null || !reply.isSuccess()) {
+        Throwable cause = error != null ? unwrap(error) : reply.getException();
+        JournalException failure = new JournalException(
+            "replica group " + group.id() + " did not commit " + describe(entry) + ": " + cause, cause);
+        batch.forEach(p -> p.done().completeExceptionally(failure));
+      } else if (batch.size() == 1) {
+        batch.get(0).done().complete(EventOutcome.decode(reply.getMessage().getContent(), reply.getLogIndex()));
+      } else {
+        List<EventOutcome> outcomes = EventOutcome.decodeAll(reply.getMessage().getContent(), reply.getLogIndex());
+        for (int i = 0; i < batch.size(); i++) {
+          batch.get(i).done().complete(outcomes.get(i));
+        }
+      }
+    } catch (RuntimeException e) {
+      batch.forEach(p -> p.done().completeExceptionally(
+          new JournalException("replica group " + group.id() + " sent an unreadable reply: " + e, e)));
+    } finally {
+      inFlight--;
+      sendWhileRoom();
     }
-    return EventOutcome.decode(reply.getMessage().getContent(), reply.getLogIndex());
+  }
+
+  private static Throwable unwrap(Throwable error) {
+    return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
   }
 
   private static String describe(VolumeEvent event) {
+    if (event instanceof VolumeEvent.Batch b) {
+      return "a batch of " + b.events().size() + " events";
+    }
     return event.getClass().getSimpleName() + " of " + Long.toUnsignedString(event.targetId(), 16);
   }
 
   @Override
   public void close() {
+    sender.shutdown();
     try {
       client.close();
     } catch (IOException e) {

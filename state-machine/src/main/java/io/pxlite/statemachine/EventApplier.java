@@ -20,6 +20,8 @@ import io.pxlite.store.OutOfRangeException;
 import io.pxlite.store.OutOfSpaceException;
 import io.pxlite.store.ReadOnlyViewException;
 import io.pxlite.store.VolumeExistsException;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,12 +46,37 @@ final class EventApplier {
     return unhealthy;
   }
 
-  EventOutcome apply(ApplyPosition at, ByteString entry) {
+  /**
+   * Applies a log entry's bytes: one event at part 0, or a batch's events at parts 0..n-1.
+   *
+   * @return the encoded outcome (a list of outcomes for a batch)
+   */
+  ByteString applyEntry(ApplyPosition at, ByteString entry) {
+    VolumeEvent event;
+    try {
+      event = EventCodec.decode(entry);
+    } catch (MalformedEventException e) {
+      if (unhealthy != null) {
+        return EventOutcome.failed(Code.REPLICA_UNHEALTHY, unhealthy).encode();
+      }
+      return refused(at, Code.MALFORMED, e).encode();
+    }
+    if (event instanceof VolumeEvent.Batch batch) {
+      List<EventOutcome> outcomes = new ArrayList<>(batch.events().size());
+      for (int part = 0; part < batch.events().size(); part++) {
+        outcomes.add(apply(at.part(part), batch.events().get(part)));
+      }
+      return EventOutcome.encodeAll(outcomes);
+    }
+    return apply(at, event).encode();
+  }
+
+  EventOutcome apply(ApplyPosition at, VolumeEvent event) {
     if (unhealthy != null) {
       return EventOutcome.failed(Code.REPLICA_UNHEALTHY, unhealthy);
     }
     try {
-      dispatch(at, EventCodec.decode(entry));
+      dispatch(at, event);
       return EventOutcome.ok();
     } catch (MalformedEventException e) {
       return refused(at, Code.MALFORMED, e);

@@ -1,6 +1,5 @@
 package io.pxlite.statemachine;
 
-import io.pxlite.journal.event.EventOutcome;
 import io.pxlite.store.ApplyPosition;
 import io.pxlite.store.BlockStore;
 import java.io.IOException;
@@ -15,6 +14,7 @@ import org.apache.ratis.statemachine.StateMachine;
 import org.apache.ratis.statemachine.StateMachineStorage;
 import org.apache.ratis.statemachine.TransactionContext;
 import org.apache.ratis.statemachine.impl.BaseStateMachine;
+import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 
 /**
  * The state machine of one replica group on this node: applies the group's committed events into
@@ -61,9 +61,9 @@ public final class VolumeStateMachine extends BaseStateMachine {
   public CompletableFuture<Message> applyTransaction(TransactionContext trx) {
     LogEntryProto entry = trx.getLogEntry();
     ApplyPosition at = new ApplyPosition(stream, entry.getIndex(), entry.getTerm());
-    EventOutcome outcome = applier.apply(at, entry.getStateMachineLogEntry().getLogData());
+    ByteString outcome = applier.applyEntry(at, entry.getStateMachineLogEntry().getLogData());
     updateLastAppliedTermIndex(entry.getTerm(), entry.getIndex());
-    return CompletableFuture.completedFuture(Message.valueOf(outcome.encode()));
+    return CompletableFuture.completedFuture(Message.valueOf(outcome));
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.pxlite.journal.event;
 
+import io.pxlite.journal.event.VolumeEvent.Batch;
 import io.pxlite.journal.event.VolumeEvent.CreateVolume;
 import io.pxlite.journal.event.VolumeEvent.DeleteSnapshot;
 import io.pxlite.journal.event.VolumeEvent.DeleteVolume;
@@ -27,11 +28,15 @@ public final class EventCodec {
   private static final byte SNAPSHOT = 5;
   private static final byte DELETE_SNAPSHOT = 6;
   private static final byte DELETE_VOLUME = 7;
+  private static final byte BATCH = 8;
 
   private EventCodec() {}
 
   /** The encoded event; for a write, {@code data} is wrapped, so it must not change until sent. */
   public static ByteString encode(VolumeEvent event) {
+    if (event instanceof Batch b) {
+      return encodeBatch(b);
+    }
     ByteBuffer head = ByteBuffer.allocate(2 + 3 * Long.BYTES);
     head.put(FORMAT);
     if (event instanceof CreateVolume e) {
@@ -59,6 +64,19 @@ public final class EventCodec {
     return encoded;
   }
 
+  private static ByteString encodeBatch(Batch batch) {
+    ByteString out = ByteString.copyFrom(new byte[] {FORMAT, BATCH})
+        .concat(ByteString.copyFrom(ByteBuffer.allocate(4).putInt(0, batch.events().size())));
+    for (VolumeEvent e : batch.events()) {
+      if (e instanceof Batch) {
+        throw new IllegalArgumentException("batches do not nest");
+      }
+      ByteString part = encode(e);
+      out = out.concat(ByteString.copyFrom(ByteBuffer.allocate(4).putInt(0, part.size()))).concat(part);
+    }
+    return out;
+  }
+
   /**
    * Decodes an entry written by {@link #encode}.
    *
@@ -80,10 +98,33 @@ public final class EventCodec {
         case SNAPSHOT -> new Snapshot(in.getLong(), in.getLong());
         case DELETE_SNAPSHOT -> new DeleteSnapshot(in.getLong());
         case DELETE_VOLUME -> new DeleteVolume(in.getLong());
+        case BATCH -> decodeBatch(bytes, in);
         default -> throw new MalformedEventException("unknown event type " + type);
       };
     } catch (java.nio.BufferUnderflowException e) {
       throw new MalformedEventException("event truncated at " + bytes.size() + " bytes", e);
     }
+  }
+
+  private static Batch decodeBatch(ByteString bytes, ByteBuffer in) {
+    int count = in.getInt();
+    if (count < 0 || count > bytes.size()) {
+      throw new MalformedEventException("batch of " + count + " events in " + bytes.size() + " bytes");
+    }
+    java.util.List<VolumeEvent> events = new java.util.ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      int length = in.getInt();
+      if (length < 0 || length > in.remaining()) {
+        throw new MalformedEventException("batch part " + i + " claims " + length + " bytes, " + in.remaining() + " left");
+      }
+      int start = in.position();
+      VolumeEvent e = decode(bytes.substring(start, start + length));
+      if (e instanceof Batch) {
+        throw new MalformedEventException("batches do not nest");
+      }
+      events.add(e);
+      in.position(start + length);
+    }
+    return new Batch(events);
   }
 }

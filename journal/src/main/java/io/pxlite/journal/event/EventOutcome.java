@@ -46,6 +46,29 @@ public record EventOutcome(Code code, String message, long logIndex) {
     return ByteString.copyFrom(out);
   }
 
+  /** The outcomes of a batch's parts, in order: {@code count, then (length, outcome) per part}. */
+  public static ByteString encodeAll(java.util.List<EventOutcome> outcomes) {
+    ByteString out = ByteString.copyFrom(java.nio.ByteBuffer.allocate(4).putInt(0, outcomes.size()));
+    for (EventOutcome o : outcomes) {
+      ByteString one = o.encode();
+      out = out.concat(ByteString.copyFrom(java.nio.ByteBuffer.allocate(4).putInt(0, one.size()))).concat(one);
+    }
+    return out;
+  }
+
+  public static java.util.List<EventOutcome> decodeAll(ByteString bytes, long logIndex) {
+    java.nio.ByteBuffer in = bytes.asReadOnlyByteBuffer();
+    int count = in.getInt();
+    java.util.List<EventOutcome> outcomes = new java.util.ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      int length = in.getInt();
+      int start = in.position();
+      outcomes.add(decode(bytes.substring(start, start + length), logIndex));
+      in.position(start + length);
+    }
+    return outcomes;
+  }
+
   public static EventOutcome decode(ByteString bytes, long logIndex) {
     if (bytes.isEmpty()) {
       return new EventOutcome(Code.MALFORMED, "empty outcome", logIndex);

@@ -53,6 +53,21 @@ public sealed interface VolumeEvent {
     }
   }
 
+  /**
+   * Several events committed as one log entry: the group-commit unit of the write path. Part
+   * {@code i} of the entry is applied at its own position, so replay after a crash is exact.
+   */
+  record Batch(java.util.List<VolumeEvent> events) implements VolumeEvent {
+    public Batch {
+      events = java.util.List.copyOf(events);
+    }
+
+    @Override
+    public long targetId() {
+      return events.isEmpty() ? 0 : events.get(0).targetId();
+    }
+  }
+
   record DeleteVolume(long volumeId) implements VolumeEvent {
     @Override
     public long targetId() {

@@ -39,6 +39,39 @@ class EventCodecTest {
   }
 
   @Test
+  void aBatchCarriesItsEventsInOrder() {
+    ByteBuffer a = ByteBuffer.wrap(new byte[] {1, 2, 3});
+    ByteBuffer b = ByteBuffer.wrap(new byte[] {4, 5});
+    VolumeEvent.Batch batch = new VolumeEvent.Batch(List.of(
+        new VolumeEvent.Write(1, 0, a), new VolumeEvent.Zero(1, 4096, 4096), new VolumeEvent.Write(2, 8, b)));
+    VolumeEvent.Batch back = (VolumeEvent.Batch) EventCodec.decode(EventCodec.encode(batch));
+    assertThat(back.events()).hasSize(3);
+    assertThat(((VolumeEvent.Write) back.events().get(0)).data()).isEqualTo(ByteBuffer.wrap(new byte[] {1, 2, 3}));
+    assertThat(back.events().get(1)).isEqualTo(new VolumeEvent.Zero(1, 4096, 4096));
+    assertThat(((VolumeEvent.Write) back.events().get(2)).volumeId()).isEqualTo(2);
+    assertThat(((VolumeEvent.Write) back.events().get(2)).data()).isEqualTo(ByteBuffer.wrap(new byte[] {4, 5}));
+  }
+
+  @Test
+  void batchesDoNotNestAndLiesAboutLengthsAreCaught() {
+    VolumeEvent.Batch inner = new VolumeEvent.Batch(List.of(new VolumeEvent.DeleteVolume(1)));
+    assertThatThrownBy(() -> EventCodec.encode(new VolumeEvent.Batch(List.of(inner))))
+        .isInstanceOf(IllegalArgumentException.class);
+    byte[] lying = {1, 8, 0, 0, 0, 1, 0, 0, 0, 100, 1, 7};
+    assertThatThrownBy(() -> EventCodec.decode(ByteString.copyFrom(lying)))
+        .isInstanceOf(MalformedEventException.class).hasMessageContaining("claims 100 bytes");
+  }
+
+  @Test
+  void batchOutcomesRoundTrip() {
+    List<EventOutcome> outcomes = List.of(EventOutcome.ok(), EventOutcome.failed(EventOutcome.Code.OUT_OF_RANGE, "past the end"));
+    List<EventOutcome> back = EventOutcome.decodeAll(EventOutcome.encodeAll(outcomes), 7);
+    assertThat(back).extracting(EventOutcome::code).containsExactly(EventOutcome.Code.OK, EventOutcome.Code.OUT_OF_RANGE);
+    assertThat(back.get(1).message()).isEqualTo("past the end");
+    assertThat(back).allMatch(o -> o.logIndex() == 7);
+  }
+
+  @Test
   void garbageIsAMalformedEventNotACrash() {
     assertThatThrownBy(() -> EventCodec.decode(ByteString.copyFrom(new byte[] {9, 1})))
         .isInstanceOf(MalformedEventException.class).hasMessageContaining("format 9");
