@@ -65,7 +65,7 @@ fio_run() {
   esac
   fio --name=b "${engine[@]}" "${args[@]}" --size="$SIZE" --runtime="$SECS" --time_based \
     --output-format=json 2>/dev/null |
-    python3 -c 'import json,sys; j=json.load(sys.stdin)["jobs"][0]; s=j["write"] if j["write"]["io_bytes"] else j["read"]; print("%.0f %.1f" % (s["iops"], s["bw_bytes"]/1e6))'
+    python3 -c 'import json,sys; t=sys.stdin.read(); j=json.loads(t[t.index("{"):])["jobs"][0]; s=j["write"] if j["write"]["io_bytes"] else j["read"]; print("%.0f %.1f" % (s["iops"], s["bw_bytes"]/1e6))'
 }
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 

@@ -22,6 +22,8 @@ import org.apache.ratis.statemachine.StateMachine;
  * group found in the storage directory, so a restarted node rejoins its groups by itself.
  */
 public final class JournalServer implements AutoCloseable {
+  private static final Duration LEADER_WAIT = Duration.ofSeconds(30);
+
   private final String nodeId;
   private final RaftServer server;
   private final Map<RaftGroupId, GroupLog> logs = new ConcurrentHashMap<>();
@@ -81,8 +83,33 @@ public final class JournalServer implements AutoCloseable {
         throw new JournalException("node " + nodeId + " could not add replica group " + group.id() + ": "
             + e.getMessage(), e);
       }
+      awaitLeader(group, LEADER_WAIT);
     }
     return logs.computeIfAbsent(group.id(), id -> GroupLog.open(group));
+  }
+
+  /**
+   * Waits until a new group has elected a leader that is ready to take requests, so the first
+   * events are not bounced (and logged) while the election runs.
+   */
+  private void awaitLeader(ReplicaGroup group, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    try {
+      RaftServer.Division division = server.getDivision(group.id());
+      while (System.nanoTime() < deadline) {
+        RaftPeerId leader = division.getInfo().getLeaderId();
+        if (leader != null && (!leader.equals(server.getId()) || division.getInfo().isLeaderReady())) {
+          return;
+        }
+        Thread.sleep(20);
+      }
+    } catch (IOException e) {
+      throw new JournalException("cannot inspect new replica group " + group.id() + ": " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new JournalException("interrupted waiting for a leader of replica group " + group.id(), e);
+    }
+    throw new JournalException("replica group " + group.id() + " elected no leader within " + timeout);
   }
 
   /**

@@ -33,7 +33,7 @@ public final class JournalBenchmark {
           }
         })) {
       GroupLog log = server.join(ReplicaGroup.of(List.of(new ReplicaPeer("bench", "127.0.0.1:19902"))));
-      ByteBuffer data = ByteBuffer.allocate(4096);
+      ByteBuffer data = ByteBuffer.allocate(Integer.getInteger("bench.bytes", 4096));
       log.submit(new VolumeEvent.Write(1, 0, data)).get(30, TimeUnit.SECONDS);
       Semaphore slots = new Semaphore(depth);
       long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);

@@ -30,11 +30,11 @@ public final class VolumeExports implements NbdExportCatalog {
     Optional<VolumeRecord> volume = catalog.cachedVolume(name);
     if (volume.isPresent() && store.hasVolume(volume.get().numericId())) {
       VolumeRecord v = volume.get();
-      return Optional.of(new VolumeExport(v.name(), v.numericId(), groups.logOf(v), store));
+      return Optional.of(StoreExport.volume(v.name(), v.numericId(), store, groups.logOf(v)));
     }
     Optional<SnapshotRecord> snapshot = catalog.cachedSnapshot(name);
     if (snapshot.isPresent() && store.snapshotParent(snapshot.get().numericId()).isPresent()) {
-      return Optional.of(new SnapshotExport(name, snapshot.get().numericId(), store));
+      return Optional.of(StoreExport.snapshot(name, snapshot.get().numericId(), store));
     }
     return Optional.empty();
   }

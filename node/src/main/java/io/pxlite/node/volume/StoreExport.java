@@ -4,30 +4,43 @@ import io.pxlite.journal.GroupLog;
 import io.pxlite.journal.RaftSettings;
 import io.pxlite.journal.event.VolumeEvent;
 import io.pxlite.nbd.AllocationRun;
+import io.pxlite.nbd.NbdError;
+import io.pxlite.nbd.NbdException;
 import io.pxlite.nbd.NbdExport;
 import io.pxlite.store.BlockStore;
 import io.pxlite.store.BlockView;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * A volume served over NBD: writes and zeroes become events in the volume's replica-group log and
- * complete when committed and applied; reads come from this node's block store, which has applied
- * every acknowledged write because acknowledgement waits for the local apply.
+ * A volume or snapshot served over NBD. Writes and zeroes of a volume become events in its
+ * replica-group log and complete when committed and applied; a snapshot has no log and refuses
+ * them. Reads come from this node's block store, which has applied every acknowledged write because
+ * acknowledgement waits for the local apply.
  */
-final class VolumeExport implements NbdExport {
+final class StoreExport implements NbdExport {
   private final String name;
-  private final long volumeId;
-  private final GroupLog log;
+  private final long id;
   private final BlockStore store;
+  /** The volume's log; empty for a snapshot, which is read-only. */
+  private final Optional<GroupLog> log;
 
-  VolumeExport(String name, long volumeId, GroupLog log, BlockStore store) {
+  private StoreExport(String name, long id, BlockStore store, Optional<GroupLog> log) {
     this.name = name;
-    this.volumeId = volumeId;
-    this.log = log;
+    this.id = id;
     this.store = store;
+    this.log = log;
+  }
+
+  static StoreExport volume(String name, long volumeId, BlockStore store, GroupLog log) {
+    return new StoreExport(name, volumeId, store, Optional.of(log));
+  }
+
+  static StoreExport snapshot(String name, long snapshotId, BlockStore store) {
+    return new StoreExport(name, snapshotId, store, Optional.empty());
   }
 
   @Override
@@ -36,7 +49,7 @@ final class VolumeExport implements NbdExport {
   }
 
   private BlockView view() {
-    return store.view(volumeId);
+    return store.view(id);
   }
 
   @Override
@@ -46,14 +59,14 @@ final class VolumeExport implements NbdExport {
 
   @Override
   public boolean readOnly() {
-    return false;
+    return log.isEmpty();
   }
 
   @Override
   public void read(long offset, ByteBuffer dst) {
     try {
       view().read(offset, dst);
-      // The store fills without moving the position; the NBD port expects a filled buffer consumed to its limit.
+      // The store fills without moving the position; the NBD port expects the buffer consumed.
       dst.position(dst.limit());
     } catch (RuntimeException e) {
       throw OutcomeErrors.translate(e, name);
@@ -68,8 +81,7 @@ final class VolumeExport implements NbdExport {
     long at = offset;
     while (rest.hasRemaining()) {
       int n = Math.min(rest.remaining(), RaftSettings.MAX_EVENT_BYTES);
-      ByteBuffer part = rest.slice().limit(n);
-      parts.add(submit(new VolumeEvent.Write(volumeId, at, part)));
+      parts.add(submit(new VolumeEvent.Write(id, at, rest.slice().limit(n))));
       rest.position(rest.position() + n);
       at += n;
     }
@@ -78,7 +90,7 @@ final class VolumeExport implements NbdExport {
 
   @Override
   public CompletableFuture<Void> zero(long offset, long length) {
-    return submit(new VolumeEvent.Zero(volumeId, offset, length));
+    return submit(new VolumeEvent.Zero(id, offset, length));
   }
 
   @Override
@@ -99,8 +111,12 @@ final class VolumeExport implements NbdExport {
   }
 
   private CompletableFuture<Void> submit(VolumeEvent event) {
+    if (log.isEmpty()) {
+      return CompletableFuture.failedFuture(
+          new NbdException(NbdError.EPERM, name + " is a snapshot and read-only"));
+    }
     CompletableFuture<Void> done = new CompletableFuture<>();
-    log.submit(event).whenComplete((outcome, error) -> {
+    log.get().submit(event).whenComplete((outcome, error) -> {
       try {
         if (error != null) {
           throw OutcomeErrors.translate(error, name);
