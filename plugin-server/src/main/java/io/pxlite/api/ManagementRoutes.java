@@ -12,6 +12,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
  * POST   /v1/volumes                  VolumeCreateRequest -> 201 VolumeView
  * GET    /v1/volumes                  [VolumeView]
  * GET    /v1/volumes/{ref}            VolumeView
+ * PATCH  /v1/volumes/{ref}            VolumeUpdateRequest -> VolumeView
  * DELETE /v1/volumes/{ref}            204
  * POST   /v1/snapshots                SnapshotCreateRequest -> 201 SnapshotView
  * GET    /v1/snapshots[?volume=ref]   [SnapshotView]
@@ -29,6 +30,8 @@ final class ManagementRoutes {
         .post("/v1/volumes", r -> created(json, service.createVolume(r.body(VolumeCreateRequest.class))))
         .get("/v1/volumes", r -> ok(json, service.volumes()))
         .get("/v1/volumes/{ref}", r -> ok(json, service.volume(r.pathParameter("ref"))))
+        .patch("/v1/volumes/{ref}", r -> ok(json,
+            service.updateVolume(r.pathParameter("ref"), r.body(VolumeUpdateRequest.class))))
         .delete("/v1/volumes/{ref}", r -> {
           service.deleteVolume(r.pathParameter("ref"));
           return ApiResponse.noContent();

@@ -21,6 +21,9 @@ public interface ManagementService {
 
   VolumeView volume(String ref);
 
+  /** Changes a volume's spec; today its size, which may only grow. */
+  VolumeView updateVolume(String ref, VolumeUpdateRequest request);
+
   void deleteVolume(String ref);
 
   SnapshotView createSnapshot(SnapshotCreateRequest request);

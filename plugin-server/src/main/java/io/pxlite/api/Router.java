@@ -94,6 +94,10 @@ final class Router {
       return add(HttpMethod.POST, pattern, route);
     }
 
+    Builder patch(String pattern, Route route) {
+      return add(HttpMethod.PATCH, pattern, route);
+    }
+
     Builder delete(String pattern, Route route) {
       return add(HttpMethod.DELETE, pattern, route);
     }

@@ -106,6 +106,16 @@ final class InMemoryManagementService implements ManagementService {
   }
 
   @Override
+  public synchronized VolumeView updateVolume(String ref, VolumeUpdateRequest request) {
+    VolumeView v = volume(ref);
+    VolumeView updated = new VolumeView(v.id(), v.name(), request.size() == null ? v.sizeBytes() : gib(request.size()),
+        v.repl(), v.fs(), v.blockSize(), v.ioPriority(), v.snapInterval(), v.labels(), v.ctime(), v.state(), v.status(),
+        v.usedBytes(), v.snapshotBytes(), v.replicaGroup(), v.replicas(), v.attachedOn(), v.nbdUri(), v.checksumErrors());
+    volumesById.put(v.id(), updated);
+    return updated;
+  }
+
+  @Override
   public synchronized void deleteVolume(String ref) {
     volumesById.remove(volume(ref).id());
   }

@@ -29,8 +29,16 @@ final class PxliteClient {
   }
 
   JsonNode post(String path, JsonNode body) {
+    return send("POST", path, body);
+  }
+
+  JsonNode patch(String path, JsonNode body) {
+    return send("PATCH", path, body);
+  }
+
+  private JsonNode send(String method, String path, JsonNode body) {
     try {
-      return exchange("POST", path, JSON.writeValueAsBytes(body));
+      return exchange(method, path, JSON.writeValueAsBytes(body));
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot serialise a JSON tree pxctl built itself", e);
     }

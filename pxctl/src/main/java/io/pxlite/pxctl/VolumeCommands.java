@@ -11,10 +11,10 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
-/** {@code pxctl volume list|inspect|delete} ({@code create} is {@link VolumeCreateCommand}). */
+/** {@code pxctl volume list|inspect|update|delete} ({@code create} is {@link VolumeCreateCommand}). */
 @Command(
     name = "volume",
-    description = "Create, list, inspect and delete volumes.",
+    description = "Create, list, inspect, update and delete volumes.",
     subcommands = VolumeCreateCommand.class)
 final class VolumeCommands implements Runnable {
   @ParentCommand Pxctl pxctl;
@@ -66,6 +66,17 @@ final class VolumeCommands implements Runnable {
           .add("Checksum errors", volume.path("checksum_errors").asLong())
           .print(out, "");
     });
+  }
+
+  @Command(name = "update", description = "Change a volume: grow it with --size.")
+  void update(
+      @Parameters(paramLabel = "VOL", description = "Volume name or id.") String ref,
+      @picocli.CommandLine.Option(names = {"-s", "--size"}, required = true,
+          description = "New size: 20G, 512M, or a bare number of GiB. Volumes only grow.") String size) {
+    com.fasterxml.jackson.databind.node.ObjectNode body =
+        com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode().put("size", size);
+    JsonNode reply = pxctl.client().patch("/v1/volumes/" + PxliteClient.segment(ref), body);
+    pxctl.output().show(reply, out -> out.println("Update Volume: Volume update successful for volume " + ref));
   }
 
   @Command(name = "delete", description = "Delete a volume.")

@@ -59,6 +59,12 @@ public final class ClusterCatalog {
     return created;
   }
 
+  /** Replaces an existing volume's record (its name stays). */
+  public void updateVolume(VolumeRecord v) {
+    kvdb.put(root + "volumes/" + v.name(), write(v));
+    volumes.put(v.name(), v);
+  }
+
   public void deleteVolume(String name) {
     kvdb.delete(root + "volumes/" + name);
     volumes.remove(name);

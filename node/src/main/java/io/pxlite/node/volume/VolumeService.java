@@ -7,6 +7,7 @@ import io.pxlite.api.SnapshotCreateRequest;
 import io.pxlite.api.SnapshotView;
 import io.pxlite.api.StatusView;
 import io.pxlite.api.VolumeCreateRequest;
+import io.pxlite.api.VolumeUpdateRequest;
 import io.pxlite.api.VolumeView;
 import io.pxlite.journal.JournalException;
 import io.pxlite.journal.ReplicaGroup;
@@ -144,6 +145,45 @@ public final class VolumeService implements ManagementService {
   @Override
   public VolumeView volume(String ref) {
     return call(() -> volumeView(findVolume(ref)));
+  }
+
+  @Override
+  public VolumeView updateVolume(String ref, VolumeUpdateRequest request) {
+    return call(() -> {
+      VolumeRecord v = findVolume(ref);
+      if (request.size() == null) {
+        return volumeView(v);
+      }
+      long size;
+      try {
+        size = ByteSize.parse(request.size(), ByteSize.GIB, "size");
+      } catch (ConfigException e) {
+        throw ApiException.badRequest("invalid " + e.getMessage().replace("config field", "option"));
+      }
+      if (size % 4096 != 0) {
+        throw ApiException.badRequest("invalid option 'size': " + size + " bytes is not a multiple of 4 KiB");
+      }
+      if (size < v.sizeBytes()) {
+        throw ApiException.badRequest("volume " + v.name() + " is " + ByteSize.format(v.sizeBytes())
+            + "; shrinking to " + ByteSize.format(size) + " is not supported (it would cut off data)");
+      }
+      long pool = self.record().capacityBytes();
+      if (size > pool) {
+        throw ApiException.badRequest("volume size " + ByteSize.format(size) + " is larger than the pool ("
+            + ByteSize.format(pool) + " on node " + self.id() + ")");
+      }
+      if (size == v.sizeBytes()) {
+        return volumeView(v);
+      }
+      EventOutcome outcome = submit(v, new VolumeEvent.Resize(v.numericId(), size), "resize volume " + v.name());
+      if (!outcome.isOk()) {
+        throw failed("resize volume " + v.name(), outcome);
+      }
+      VolumeRecord resized = new VolumeRecord(v.id(), v.name(), size, v.repl(), v.fs(), v.blockSize(), v.ioPriority(),
+          v.snapInterval(), v.labels(), v.ctime(), v.replicaGroup(), v.replicas());
+      catalog.updateVolume(resized);
+      return volumeView(resized);
+    });
   }
 
   @Override

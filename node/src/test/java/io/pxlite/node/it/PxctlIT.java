@@ -80,6 +80,19 @@ class PxctlIT {
     assertThat(badSize.exitCode()).isEqualTo(1);
     assertThat(badSize.output()).contains("size");
 
+    // Grow the volume; the NBD export shows the new size to new connections and takes writes there.
+    assertThat(pxctl("volume", "update", "db1", "--size", "1536M").ok().output())
+        .contains("Volume update successful for volume db1");
+    try (NbdClient c = NbdClient.connect(cluster.node.nbdSocket(), "db1")) {
+      assertThat(c.size()).isEqualTo(1536L << 20);
+      java.nio.ByteBuffer data = BlockRecord.encode(300_000, 1);
+      c.write(300_000L * 4096, data.duplicate()).get(30, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(c.read(300_000L * 4096, 4096).get(30, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(data);
+    }
+    Cmd.Result shrink = pxctl("volume", "update", "db1", "--size", "1G");
+    assertThat(shrink.exitCode()).isEqualTo(1);
+    assertThat(shrink.output()).contains("shrinking").contains("not supported");
+
     assertThat(pxctl("volume", "delete", "db1").ok().output()).contains("Volume db1 successfully deleted");
     assertThat(pxctl("volume", "list").ok().output()).doesNotContain("db1");
   }
