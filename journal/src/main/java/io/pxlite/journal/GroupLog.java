@@ -37,6 +37,11 @@ public final class GroupLog implements AutoCloseable {
   private static final int RETRIES = 300;
   static final int MAX_BATCHES_IN_FLIGHT = 2;
   static final int MAX_BATCH_EVENTS = 256;
+  /**
+   * Up to four full-size events per entry: large sequential writes then share one append and one
+   * fsync too. Stays well inside the appender batch and log write buffer (RaftSettings).
+   */
+  static final int MAX_BATCH_BYTES = 4 * RaftSettings.MAX_EVENT_BYTES;
   private static final int EVENT_OVERHEAD_BYTES = 64;
 
   private final ReplicaGroup group;
@@ -95,7 +100,7 @@ public final class GroupLog implements AutoCloseable {
       List<Pending> batch = new ArrayList<>();
       int bytes = 0;
       while (!queue.isEmpty() && batch.size() < MAX_BATCH_EVENTS
-          && (batch.isEmpty() || bytes + queue.peek().bytes() <= RaftSettings.MAX_EVENT_BYTES)) {
+          && (batch.isEmpty() || bytes + queue.peek().bytes() <= MAX_BATCH_BYTES)) {
         Pending next = queue.poll();
         bytes += next.bytes();
         batch.add(next);

@@ -47,6 +47,9 @@ public final class RaftSettings {
     RaftServerConfigKeys.Log.setWriteBufferSize(p, LOG_WRITE_BUFFER);
     // Never acknowledge before the log is on disk: the log is the only durable copy of a new write.
     RaftServerConfigKeys.Log.setUnsafeFlushEnabled(p, false);
+    // Not the "safe" async flush either: in Ratis 3.2.2 its completion marks lastWrittenIndex *as read
+    // when the fsync returns* as flushed (and ignores fsync errors), so it can ack unsynced entries.
+    RaftServerConfigKeys.Log.setAsyncFlushEnabled(p, false);
     // Commit-index metadata entries would cost a second log write (and fsync) per commit; Raft
     // re-derives the commit index after a restart, so they buy nothing pxlite needs.
     RaftServerConfigKeys.Log.setLogMetadataEnabled(p, false);

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.statemachine.TransactionContext;
 import org.apache.ratis.statemachine.impl.BaseStateMachine;
@@ -17,7 +18,8 @@ import org.apache.ratis.statemachine.impl.BaseStateMachine;
 /**
  * Not a test: how many 4 KiB events per second a one-peer replica group commits at a given queue
  * depth, with a state machine that does nothing. Isolates the Raft log from the store and from NBD.
- * Run: mvn -pl journal test-compile exec... or from an IDE; args: [queueDepth] [seconds].
+ * Run: mvn -pl journal test-compile exec... or from an IDE; args: [queueDepth] [seconds];
+ * -Dbench.bytes=N event size (default 4096), -Dbench.warmup=S uncounted warm-up seconds (default 5).
  */
 public final class JournalBenchmark {
   public static void main(String[] args) throws Exception {
@@ -35,16 +37,32 @@ public final class JournalBenchmark {
       GroupLog log = server.join(ReplicaGroup.of(List.of(new ReplicaPeer("bench", "127.0.0.1:19902"))));
       ByteBuffer data = ByteBuffer.allocate(Integer.getInteger("bench.bytes", 4096));
       log.submit(new VolumeEvent.Write(1, 0, data)).get(30, TimeUnit.SECONDS);
-      Semaphore slots = new Semaphore(depth);
-      long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-      long n = 0;
-      while (System.nanoTime() < end) {
-        slots.acquire();
-        log.submit(new VolumeEvent.Write(1, (n % 1000) * 4096, data)).whenComplete((o, e) -> slots.release());
-        n++;
-      }
-      slots.acquire(depth);
-      System.out.printf("queue depth %d: %.0f events/s%n", depth, n / (double) seconds);
+      // Warm up first (not counted): on 2 cores the JIT compilers otherwise compete with the log
+      // for most of a short run.
+      run(log, data, depth, Integer.getInteger("bench.warmup", 5));
+      long[] result = run(log, data, depth, seconds);
+      System.out.printf("queue depth %d, %d-byte events: %.0f events/s, %.1f MB/s, mean round trip %.2f ms%n",
+          depth, data.remaining(), result[0] / (double) seconds, result[0] * (double) data.remaining() / seconds / 1e6,
+          result[1] / 1e6 / Math.max(1, result[0]));
     }
+  }
+
+  /** Submits events at {@code depth} for {@code seconds}; returns {events, summed round-trip ns}. */
+  private static long[] run(GroupLog log, ByteBuffer data, int depth, int seconds) throws InterruptedException {
+    Semaphore slots = new Semaphore(depth);
+    LongAdder latency = new LongAdder();
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    long n = 0;
+    while (System.nanoTime() < end) {
+      slots.acquire();
+      long start = System.nanoTime();
+      log.submit(new VolumeEvent.Write(1, (n % 1000) * 4096, data)).whenComplete((o, e) -> {
+        latency.add(System.nanoTime() - start);
+        slots.release();
+      });
+      n++;
+    }
+    slots.acquire(depth);
+    return new long[] {n, latency.sum()};
   }
 }
