@@ -77,6 +77,8 @@ public final class NodeRegistration implements AutoCloseable {
         LOG.info("kvdb at {} reachable again", catalog.kvdb().endpoints());
         lastError = null;
       }
+      // The lease may have outlived the outage: a successful renewal means registered again.
+      registered = true;
     } catch (RuntimeException e) {
       if (lastError == null) {
         LOG.warn("{}; volumes keep serving I/O, management calls fail until it returns", e.getMessage());

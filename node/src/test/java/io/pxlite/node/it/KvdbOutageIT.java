@@ -57,6 +57,8 @@ class KvdbOutageIT {
       return nodes.status() == 200 && nodes.body().size() == 1
           && "online".equals(nodes.body().get(0).get("status").asText());
     });
+    Poll.until(Duration.ofSeconds(30), "status to be healthy again",
+        () -> "healthy".equals(node.api("GET", "/v1/status", null).body().get("health").asText()));
     assertThat(node.api("POST", "/v1/volumes", Map.of("name", "after-outage", "size", "16M")).status()).isEqualTo(201);
   }
 }
