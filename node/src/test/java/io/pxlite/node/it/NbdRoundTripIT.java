@@ -71,4 +71,18 @@ class NbdRoundTripIT {
     String list = Cmd.run(T, "nbdinfo", "--list", "nbd+unix://?socket=" + cluster.node.nbdSocket()).ok().output();
     assertThat(list).contains("export=\"listed\"");
   }
+
+  @Test
+  void theSameExportIsServedOverTcpOnTheDataAddress() throws Exception {
+    cluster.node.createVolume("tcp", "16M");
+    byte[] data = new byte[1 << 20];
+    new Random(11).nextBytes(data);
+    Path in = cluster.dir.resolve("tcp-in.img");
+    Files.write(in, data);
+    Cmd.run(T, "nbdcopy", in.toString(), cluster.node.nbdTcpUri("tcp")).ok();
+    Path out = cluster.dir.resolve("tcp-out.img");
+    Cmd.run(T, "nbdcopy", cluster.node.nbdUri("tcp"), out.toString()).ok();
+    assertThat(Arrays.equals(Files.readAllBytes(out), 0, data.length, data, 0, data.length))
+        .as("written over TCP, read back over the unix socket").isTrue();
+  }
 }

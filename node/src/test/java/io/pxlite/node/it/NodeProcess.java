@@ -22,11 +22,13 @@ public final class NodeProcess implements AutoCloseable {
   private final Path dir;
   private final Path config;
   private final Path log;
+  private final int nbdPort;
   private Process process;
 
-  private NodeProcess(Path dir, Path config) {
+  private NodeProcess(Path dir, Path config, int nbdPort) {
     this.dir = dir;
     this.config = config;
+    this.nbdPort = nbdPort;
     this.log = dir.resolve("node.log");
   }
 
@@ -39,6 +41,7 @@ public final class NodeProcess implements AutoCloseable {
     try {
       Files.createDirectories(dir);
       Path config = dir.resolve("config.json");
+      int nbdPort = FreePorts.next();
       Map<String, Object> cfg = Map.of(
           "clusterid", clusterId,
           "kvdb", List.of("etcd:" + etcd.endpoint()),
@@ -46,9 +49,9 @@ public final class NodeProcess implements AutoCloseable {
           "dataip", "127.0.0.1",
           "datadir", dir.resolve("data").toString(),
           "storage", Map.of("devices", List.of(dir.resolve("dev0.img").toString()), "device_size", deviceSize),
-          "listeners", Map.of("mgmt_port", FreePorts.next(), "raft_port", FreePorts.next()));
+          "listeners", Map.of("mgmt_port", FreePorts.next(), "raft_port", FreePorts.next(), "nbd_port", nbdPort));
       JSON.writerWithDefaultPrettyPrinter().writeValue(config.toFile(), cfg);
-      NodeProcess node = new NodeProcess(dir, config);
+      NodeProcess node = new NodeProcess(dir, config, nbdPort);
       node.start();
       return node;
     } catch (IOException e) {
@@ -102,6 +105,11 @@ public final class NodeProcess implements AutoCloseable {
 
   public String nbdUri(String export) {
     return "nbd+unix:///" + export + "?socket=" + nbdSocket();
+  }
+
+  /** The export over NBD's TCP listener on the node's data address. */
+  public String nbdTcpUri(String export) {
+    return "nbd://127.0.0.1:" + nbdPort + "/" + export;
   }
 
   public long pid() {
