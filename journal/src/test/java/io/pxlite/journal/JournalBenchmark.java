@@ -18,15 +18,20 @@ import org.apache.ratis.statemachine.impl.BaseStateMachine;
 /**
  * Not a test: how many 4 KiB events per second a one-peer replica group commits at a given queue
  * depth, with a state machine that does nothing. Isolates the Raft log from the store and from NBD.
- * Run: mvn -pl journal test-compile exec... or from an IDE; args: [queueDepth] [seconds];
+ * Run: {@code mvn -pl journal test-compile dependency:build-classpath -Dmdep.outputFile=cp.txt}, then
+ * {@code java -cp journal/target/classes:journal/target/test-classes:$(cat journal/cp.txt)
+ * io.pxlite.journal.JournalBenchmark [queueDepth] [seconds]};
  * -Dbench.bytes=N event size (default 4096), -Dbench.warmup=S uncounted warm-up seconds (default 5).
  */
 public final class JournalBenchmark {
+  /** The peer address must be known before the server starts, so the port is fixed. */
+  private static final int PORT = Integer.getInteger("bench.port", 19902);
+
   public static void main(String[] args) throws Exception {
     int depth = args.length > 0 ? Integer.parseInt(args[0]) : 32;
     int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 10;
     Path dir = Files.createTempDirectory("journal-bench");
-    try (JournalServer server = JournalServer.start("bench", new InetSocketAddress("127.0.0.1", 0 == 0 ? 19902 : 0),
+    try (JournalServer server = JournalServer.start("bench", new InetSocketAddress("127.0.0.1", PORT),
         dir, gid -> new BaseStateMachine() {
           @Override
           public CompletableFuture<Message> applyTransaction(TransactionContext trx) {
@@ -34,7 +39,7 @@ public final class JournalBenchmark {
             return CompletableFuture.completedFuture(Message.valueOf(EventOutcome.ok().encode()));
           }
         })) {
-      GroupLog log = server.join(ReplicaGroup.of(List.of(new ReplicaPeer("bench", "127.0.0.1:19902"))));
+      GroupLog log = server.join(ReplicaGroup.of(List.of(new ReplicaPeer("bench", "127.0.0.1:" + PORT))));
       ByteBuffer data = ByteBuffer.allocate(Integer.getInteger("bench.bytes", 4096));
       log.submit(new VolumeEvent.Write(1, 0, data)).get(30, TimeUnit.SECONDS);
       // Warm up first (not counted): on 2 cores the JIT compilers otherwise compete with the log
