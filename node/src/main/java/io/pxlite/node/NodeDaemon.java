@@ -81,11 +81,24 @@ public final class NodeDaemon implements AutoCloseable {
         VolumeStateMachine.registry(store)));
 
     Kvdb kvdb = track(new Kvdb(config.kvdbEndpoints()));
-    ClusterCatalog catalog = new ClusterCatalog(kvdb, config.clusterId());
+    ClusterCatalog catalog = new ClusterCatalog(kvdb, config.clusterId(), config.dataDir().resolve("catalog-cache.json"));
     NodeRegistration registration = track(new NodeRegistration(catalog, self::record));
-    registerWhenReachable(registration, kvdb);
-    catalog.volumes();
-    catalog.snapshots();
+    if (catalog.hasCachedRecords()) {
+      // A node that served before does not wait for the kvdb: its volumes' data is all local.
+      try {
+        registration.start();
+        catalog.volumes();
+        catalog.snapshots();
+      } catch (KvdbUnavailableException e) {
+        LOG.warn("{}; serving the {} volumes and {} snapshots known from the last run, registering when the kvdb"
+            + " returns", e.getMessage(), catalog.cachedVolumes().size(), catalog.cachedSnapshots().size());
+        registration.startInBackground();
+      }
+    } else {
+      registerWhenReachable(registration, kvdb);
+      catalog.volumes();
+      catalog.snapshots();
+    }
 
     journal.awaitReplay(REPLAY_TIMEOUT);
     ReplicaGroups groups = new ReplicaGroups(journal, catalog, new ReplicaPeer(nodeId, self.raftAddress()));

@@ -2,28 +2,71 @@ package io.pxlite.node.kvdb;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The cluster's configuration in the kvdb: node records and liveness, volume specs and the
- * snapshot catalog. Volume and snapshot records are also cached in memory, refreshed on every
- * successful read, so the data path (finding an export by name) keeps working while the kvdb is
- * away.
+ * snapshot catalog. Volume and snapshot records are also cached, in memory and in a file in the data
+ * dir, refreshed on every successful read and change, so the data path (finding an export by name)
+ * keeps working while the kvdb is away — also across a restart of the node during the outage.
  */
 public final class ClusterCatalog {
+  private static final Logger LOG = LoggerFactory.getLogger(ClusterCatalog.class);
+
   private final Kvdb kvdb;
   private final String root;
+  private final Path cacheFile;
   private final ObjectMapper json = new ObjectMapper();
   private final Map<String, VolumeRecord> volumes = new ConcurrentHashMap<>();
   private final Map<String, SnapshotRecord> snapshots = new ConcurrentHashMap<>();
 
-  public ClusterCatalog(Kvdb kvdb, String clusterId) {
+  public ClusterCatalog(Kvdb kvdb, String clusterId, Path cacheFile) {
     this.kvdb = kvdb;
     this.root = "/pxlite/" + clusterId + "/";
+    this.cacheFile = cacheFile;
+    loadCache();
+  }
+
+  /** The cached records as they are written to the cache file. */
+  record Cache(List<VolumeRecord> volumes, List<SnapshotRecord> snapshots) {}
+
+  private void loadCache() {
+    if (!Files.exists(cacheFile)) {
+      return;
+    }
+    try {
+      Cache cache = json.readValue(cacheFile.toFile(), Cache.class);
+      cache.volumes().forEach(v -> volumes.put(v.name(), v));
+      cache.snapshots().forEach(s -> snapshots.put(s.name(), s));
+    } catch (IOException e) {
+      // Only a cache: the kvdb is the source of truth and refills it on the next read.
+      LOG.warn("ignoring unreadable catalog cache {}: {}", cacheFile, e.getMessage());
+    }
+  }
+
+  /** Whether the cache holds anything from an earlier run (so the node can serve without the kvdb). */
+  public boolean hasCachedRecords() {
+    return !volumes.isEmpty() || !snapshots.isEmpty();
+  }
+
+  private synchronized void persistCache() {
+    try {
+      Path tmp = cacheFile.resolveSibling(cacheFile.getFileName() + ".tmp");
+      json.writeValue(tmp.toFile(), new Cache(List.copyOf(volumes.values()), List.copyOf(snapshots.values())));
+      Files.move(tmp, cacheFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException e) {
+      LOG.warn("cannot write the catalog cache {}: {}", cacheFile, e.getMessage());
+    }
   }
 
   public Kvdb kvdb() {
@@ -55,6 +98,7 @@ public final class ClusterCatalog {
     boolean created = kvdb.putIfAbsent(root + "volumes/" + v.name(), write(v), List.of(root + "snapshots/" + v.name()));
     if (created) {
       volumes.put(v.name(), v);
+      persistCache();
     }
     return created;
   }
@@ -63,17 +107,20 @@ public final class ClusterCatalog {
   public void updateVolume(VolumeRecord v) {
     kvdb.put(root + "volumes/" + v.name(), write(v));
     volumes.put(v.name(), v);
+    persistCache();
   }
 
   public void deleteVolume(String name) {
     kvdb.delete(root + "volumes/" + name);
     volumes.remove(name);
+    persistCache();
   }
 
   /** All volumes, from the kvdb (and refreshes the cache). */
   public List<VolumeRecord> volumes() {
     List<VolumeRecord> all = kvdb.list(root + "volumes/").stream().map(s -> read(s, VolumeRecord.class)).toList();
     replace(volumes, all.stream().collect(java.util.stream.Collectors.toMap(VolumeRecord::name, v -> v)));
+    persistCache();
     return all;
   }
 
@@ -98,6 +145,7 @@ public final class ClusterCatalog {
     boolean created = kvdb.putIfAbsent(root + "snapshots/" + s.name(), write(s), List.of(root + "volumes/" + s.name()));
     if (created) {
       snapshots.put(s.name(), s);
+      persistCache();
     }
     return created;
   }
@@ -105,11 +153,13 @@ public final class ClusterCatalog {
   public void deleteSnapshot(String name) {
     kvdb.delete(root + "snapshots/" + name);
     snapshots.remove(name);
+    persistCache();
   }
 
   public List<SnapshotRecord> snapshots() {
     List<SnapshotRecord> all = kvdb.list(root + "snapshots/").stream().map(s -> read(s, SnapshotRecord.class)).toList();
     replace(snapshots, all.stream().collect(java.util.stream.Collectors.toMap(SnapshotRecord::name, s -> s)));
+    persistCache();
     return all;
   }
 

@@ -23,6 +23,7 @@ public final class NodeRegistration implements AutoCloseable {
   private final Supplier<NodeRecord> record;
   private final ScheduledExecutorService timer;
   private long leaseId;
+  private boolean scheduled;
   private int ticks;
   private volatile boolean registered;
   private volatile String lastError;
@@ -38,9 +39,21 @@ public final class NodeRegistration implements AutoCloseable {
   }
 
   /** Registers now (failing if the kvdb is unreachable), then keeps the registration alive. */
-  public void start() {
+  public synchronized void start() {
     register();
+    scheduled = true;
     timer.scheduleWithFixedDelay(this::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Keeps trying to register in the background, for a node that starts while the kvdb is away and
+   * serves what it knows from its catalog cache meanwhile.
+   */
+  public synchronized void startInBackground() {
+    if (!scheduled) {
+      scheduled = true;
+      timer.scheduleWithFixedDelay(this::tick, 0, TICK_MILLIS, TimeUnit.MILLISECONDS);
+    }
   }
 
   public boolean registered() {

@@ -6,6 +6,7 @@
  *
  * <p>Key layout under {@code /pxlite/<clusterid>/}: {@code nodes/<nodeid>} (leased; gone when the
  * node stops renewing), {@code volumes/<name>} and {@code snapshots/<name>} (JSON records). Volume
- * and snapshot names share one namespace because both are NBD export names.
+ * and snapshot names share one namespace because both are NBD export names. The catalog is cached in
+ * the data dir so a node restarted during a kvdb outage serves its volumes without waiting.
  */
 package io.pxlite.node.kvdb;

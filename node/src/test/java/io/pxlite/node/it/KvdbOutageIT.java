@@ -61,4 +61,28 @@ class KvdbOutageIT {
         () -> "healthy".equals(node.api("GET", "/v1/status", null).body().get("health").asText()));
     assertThat(node.api("POST", "/v1/volumes", Map.of("name", "after-outage", "size", "16M")).status()).isEqualTo(201);
   }
+
+  @Test
+  void aNodeRestartedWhileEtcdIsDownServesItsVolumesFromItsCatalogCache() throws Exception {
+    NodeProcess node = cluster.node;
+    node.createVolume("cached", "16M");
+    ByteBuffer data = BlockRecord.encode(3, 1);
+    try (NbdClient c = NbdClient.connect(node.nbdSocket(), "cached")) {
+      c.write(3 * 4096L, data.duplicate()).get(30, TimeUnit.SECONDS);
+    }
+    cluster.etcd.stop();
+    node.kill9();
+    node.start();
+    try (NbdClient c = NbdClient.connect(node.nbdSocket(), "cached")) {
+      assertThat(c.read(3 * 4096L, 4096).get(30, TimeUnit.SECONDS)).isEqualTo(data);
+      ByteBuffer more = BlockRecord.encode(4, 1);
+      c.write(4 * 4096L, more.duplicate()).get(30, TimeUnit.SECONDS);
+      assertThat(c.read(4 * 4096L, 4096).get(30, TimeUnit.SECONDS)).isEqualTo(more);
+    }
+    assertThat(node.api("GET", "/v1/status", null).body().get("kvdb_reachable").asBoolean()).isFalse();
+
+    cluster.etcd.start();
+    Poll.until(Duration.ofSeconds(60), "the restarted node to register and report healthy",
+        () -> "healthy".equals(node.api("GET", "/v1/status", null).body().get("health").asText()));
+  }
 }
