@@ -72,10 +72,6 @@ public final class GroupLog implements AutoCloseable {
     return new GroupLog(group, client);
   }
 
-  public ReplicaGroup group() {
-    return group;
-  }
-
   /**
    * Appends {@code event} to the group's log. The future fails with {@link JournalException} when
    * the group cannot commit it (no leader within the retry budget); a committed event that the state

@@ -34,6 +34,18 @@ final class ExternalCommand {
     return false;
   }
 
+  /**
+   * Fails the test, rather than skipping it, when a client it drives is missing: a skipped test on a
+   * machine without the package would hide a missing install step (ops/debian-packages.txt).
+   */
+  static void require(String... programs) {
+    for (String program : programs) {
+      if (!installed(program)) {
+        throw new AssertionError(program + " is not installed; bin/pxlite-packages installs the test clients");
+      }
+    }
+  }
+
   static Result run(Duration timeout, List<String> command) {
     return run(timeout, command, Map.of());
   }

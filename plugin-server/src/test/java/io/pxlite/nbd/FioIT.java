@@ -1,7 +1,6 @@
 package io.pxlite.nbd;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,7 +22,7 @@ class FioIT {
 
   @BeforeEach
   void start() {
-    assumeTrue(ExternalCommand.installed("fio"), "fio is not installed");
+    ExternalCommand.require("fio");
     served = new ServedExports(dir);
   }
 

@@ -1,7 +1,6 @@
 package io.pxlite.nbd;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,7 +28,7 @@ class NbdCopyIT {
 
   @BeforeEach
   void start() {
-    assumeTrue(ExternalCommand.installed("nbdcopy"), "nbdcopy is not installed");
+    ExternalCommand.require("nbdcopy");
     served = new ServedExports(dir);
   }
 

@@ -1,7 +1,6 @@
 package io.pxlite.nbd;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -26,7 +25,7 @@ class NbdInfoIT {
 
   @BeforeAll
   static void requireClient() {
-    assumeTrue(ExternalCommand.installed("nbdinfo"), "nbdinfo is not installed");
+    ExternalCommand.require("nbdinfo");
   }
 
   @BeforeEach

@@ -1,7 +1,6 @@
 package io.pxlite.nbd;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -34,9 +33,8 @@ class NbdfuseIT {
 
   @BeforeEach
   void mount() throws Exception {
-    assumeTrue(ExternalCommand.installed("nbdfuse") && ExternalCommand.installed("fusermount3"),
-        "nbdfuse or fusermount3 is not installed");
-    assumeTrue(Files.exists(Path.of("/dev/fuse")), "/dev/fuse is not available");
+    ExternalCommand.require("nbdfuse", "fusermount3");
+    assertThat(Path.of("/dev/fuse")).as("/dev/fuse (the FUSE device nbdfuse needs)").exists();
     served = new ServedExports(dir);
     mountpoint = Files.createDirectory(dir.resolve("mnt"));
     Path pidfile = dir.resolve("nbdfuse.pid");
@@ -48,7 +46,7 @@ class NbdfuseIT {
         .start();
     // nbdfuse writes its pidfile once the mount is ready (or exits if it cannot mount).
     Poll.until(TIMEOUT, () -> Files.exists(pidfile) || !nbdfuse.isAlive(), () -> "nbdfuse to mount");
-    assumeTrue(nbdfuse.isAlive(), () -> "nbdfuse could not mount here: " + read(log));
+    assertThat(nbdfuse.isAlive()).as("nbdfuse mounted (its log: %s)", read(log)).isTrue();
   }
 
   @AfterEach

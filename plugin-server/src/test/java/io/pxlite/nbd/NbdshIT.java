@@ -1,7 +1,6 @@
 package io.pxlite.nbd;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -31,7 +30,7 @@ class NbdshIT {
 
   @BeforeEach
   void start() {
-    assumeTrue(ExternalCommand.installed("nbdsh"), "nbdsh is not installed");
+    ExternalCommand.require("nbdsh");
     served = new ServedExports(dir);
   }
 

@@ -1,7 +1,6 @@
 package io.pxlite.nbd;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -32,7 +31,7 @@ class QemuIT {
 
   @Test
   void qemuIoWritesPatternsZeroesAndDiscards() {
-    assumeTrue(ExternalCommand.installed("qemu-io"), "qemu-io is not installed");
+    ExternalCommand.require("qemu-io");
     served = new ServedExports(dir);
     ExternalCommand.Result result = ExternalCommand.run(TIMEOUT, List.of("qemu-io", "-f", "raw",
         "-c", "write -P 0xab 0 1M",
@@ -55,7 +54,7 @@ class QemuIT {
 
   @Test
   void qemuImgMapSeesDataAndZeroes() throws Exception {
-    assumeTrue(ExternalCommand.installed("qemu-img"), "qemu-img is not installed");
+    ExternalCommand.require("qemu-img");
     served = new ServedExports(dir);
     ExternalCommand.Result result = ExternalCommand.run(TIMEOUT,
         List.of("qemu-img", "map", "--output=json", "-f", "raw", served.uri("snap")));
@@ -70,7 +69,7 @@ class QemuIT {
 
   @Test
   void servesOverTcpWhenConfigured() {
-    assumeTrue(ExternalCommand.installed("qemu-img"), "qemu-img is not installed");
+    ExternalCommand.require("qemu-img");
     served = new ServedExports(dir, Optional.of(new InetSocketAddress("127.0.0.1", 0)));
     InetSocketAddress tcp = served.server.tcpAddress().orElseThrow();
     assertThat(tcp.getPort()).isPositive();

@@ -34,10 +34,6 @@ public record EventOutcome(Code code, String message, long logIndex) {
     return code == Code.OK;
   }
 
-  public EventOutcome atIndex(long index) {
-    return new EventOutcome(code, message, index);
-  }
-
   public ByteString encode() {
     byte[] text = message.getBytes(StandardCharsets.UTF_8);
     byte[] out = new byte[1 + text.length];

@@ -36,8 +36,4 @@ public record NodeConfig(
     kvdbEndpoints = List.copyOf(kvdbEndpoints);
     devices = List.copyOf(devices);
   }
-
-  public String kvdbDescription() {
-    return kvdbEndpoints.stream().map(URI::toString).reduce((a, b) -> a + "," + b).orElse("");
-  }
 }

@@ -9,7 +9,6 @@ import io.pxlite.node.kvdb.NodeRecord;
 import io.pxlite.node.kvdb.VolumeRecord;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -27,10 +26,6 @@ public final class ReplicaGroups {
     this.journal = journal;
     this.catalog = catalog;
     this.self = self;
-  }
-
-  public ReplicaPeer self() {
-    return self;
   }
 
   /** The group for a new volume placed on {@code nodeIds}. */
@@ -62,9 +57,5 @@ public final class ReplicaGroups {
 
   public GroupLog join(ReplicaGroup group) {
     return logs.computeIfAbsent(group.streamName(), id -> journal.join(group));
-  }
-
-  public Optional<GroupLog> cached(String groupId) {
-    return Optional.ofNullable(logs.get(groupId));
   }
 }

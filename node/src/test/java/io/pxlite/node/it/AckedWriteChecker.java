@@ -30,10 +30,6 @@ public final class AckedWriteChecker {
     this.inFlight = new BitSet(blocks);
   }
 
-  public long acknowledged() {
-    return acks.get();
-  }
-
   /**
    * Writes until the connection breaks or {@code maxWrites} were sent; runs {@code onAcks} once
    * {@code triggerAt} writes were acknowledged (e.g. to kill the server mid-stream).

@@ -112,10 +112,6 @@ public final class NodeProcess implements AutoCloseable {
     return "nbd://127.0.0.1:" + nbdPort + "/" + export;
   }
 
-  public long pid() {
-    return process.pid();
-  }
-
   /** SIGKILL: no shutdown hook runs, nothing is flushed. */
   public void kill9() {
     process.destroyForcibly();
