@@ -32,4 +32,19 @@ public interface ManagementService {
   List<SnapshotView> snapshots(String volumeRef);
 
   void deleteSnapshot(String ref);
+
+  /** Attaches the volume's export as a block device on this node ({@code pxctl host attach}). */
+  HostAttachmentView attach(String volumeRef);
+
+  /** Detaches the volume from this node; refused while it is mounted ({@code pxctl host detach}). */
+  HostAttachmentView detach(String volumeRef);
+
+  /** Attaches if needed, formats on first use and mounts at {@code path} ({@code pxctl host mount}). */
+  HostAttachmentView mount(String volumeRef, HostMountRequest request);
+
+  /**
+   * Unmounts the volume from {@code path} (from every path this node mounted by hand when it is
+   * null); the device stays attached until {@link #detach} ({@code pxctl host unmount}).
+   */
+  HostAttachmentView unmount(String volumeRef, HostMountRequest request);
 }

@@ -10,7 +10,10 @@ import java.util.Map;
  *
  * @param state pending, available, attached, detached, error, deleted
  * @param status up, down, degraded
+ * @param attachedOn the node id the volume is attached on, or null
  * @param nbdUri how to reach the volume's NBD export on this node
+ * @param devicePath the block device when attached on the node that answered, else null
+ * @param attachPath where it is mounted on the node that answered
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record VolumeView(
@@ -32,4 +35,6 @@ public record VolumeView(
     List<String> replicas,
     String attachedOn,
     String nbdUri,
-    long checksumErrors) {}
+    long checksumErrors,
+    String devicePath,
+    List<String> attachPath) {}

@@ -84,7 +84,7 @@ final class InMemoryManagementService implements ManagementService {
         request.ioPriority() == null ? "low" : request.ioPriority(),
         request.snapInterval() == null ? 0 : request.snapInterval(),
         request.labels() == null ? Map.of() : request.labels(), "2026-01-01T00:00:00Z", "detached", "up",
-        0, 0, "rg-1", List.of("node-1"), null, "nbd://10.0.1.1:10809/" + id, 0);
+        0, 0, "rg-1", List.of("node-1"), null, "nbd://10.0.1.1:10809/" + id, 0, null, List.of());
     volumesById.put(id, volume);
     return volume;
   }
@@ -110,7 +110,8 @@ final class InMemoryManagementService implements ManagementService {
     VolumeView v = volume(ref);
     VolumeView updated = new VolumeView(v.id(), v.name(), request.size() == null ? v.sizeBytes() : gib(request.size()),
         v.repl(), v.fs(), v.blockSize(), v.ioPriority(), v.snapInterval(), v.labels(), v.ctime(), v.state(), v.status(),
-        v.usedBytes(), v.snapshotBytes(), v.replicaGroup(), v.replicas(), v.attachedOn(), v.nbdUri(), v.checksumErrors());
+        v.usedBytes(), v.snapshotBytes(), v.replicaGroup(), v.replicas(), v.attachedOn(), v.nbdUri(), v.checksumErrors(),
+        v.devicePath(), v.attachPath());
     volumesById.put(v.id(), updated);
     return updated;
   }
@@ -191,5 +192,25 @@ final class InMemoryManagementService implements ManagementService {
     } catch (NumberFormatException e) {
       throw ApiException.badRequest("invalid size \"" + size + "\"");
     }
+  }
+
+  @Override
+  public HostAttachmentView attach(String volumeRef) {
+    throw new ApiException(501, "not implemented yet");
+  }
+
+  @Override
+  public HostAttachmentView detach(String volumeRef) {
+    throw new ApiException(501, "not implemented yet");
+  }
+
+  @Override
+  public HostAttachmentView mount(String volumeRef, HostMountRequest request) {
+    throw new ApiException(501, "not implemented yet");
+  }
+
+  @Override
+  public HostAttachmentView unmount(String volumeRef, HostMountRequest request) {
+    throw new ApiException(501, "not implemented yet");
   }
 }

@@ -13,6 +13,8 @@ import java.util.Optional;
  * @param dataIp address the Raft and (optional) NBD TCP listeners bind
  * @param devices devices or files to pool; files that do not exist are created at {@code deviceSizeBytes}
  * @param nbdPort TCP port for NBD on {@code dataIp}, if NBD over TCP is wanted
+ * @param dockerPluginSocket where the Docker volume plugin listens, if this node serves it
+ * @param mountsDir where volumes are mounted for Docker ({@code <mountsDir>/<volume name>})
  */
 public record NodeConfig(
     String clusterId,
@@ -26,7 +28,9 @@ public record NodeConfig(
     int raftPort,
     Optional<Integer> nbdPort,
     Path apiSocket,
-    Path nbdSocket) {
+    Path nbdSocket,
+    Optional<Path> dockerPluginSocket,
+    Path mountsDir) {
 
   public static final int DEFAULT_MGMT_PORT = 9001;
   public static final int DEFAULT_RAFT_PORT = 9002;

@@ -28,11 +28,16 @@ import java.util.Set;
  */
 public final class NodeConfigLoader {
   private static final Set<String> TOP_FIELDS = Set.of(
-      "clusterid", "kvdb", "mgtiface", "dataiface", "mgmtip", "dataip", "datadir", "storage", "listeners",
+      "clusterid", "kvdb", "mgtiface", "dataiface", "mgmtip", "dataip", "datadir", "storage", "listeners", "mounts_dir",
       "cafile", "certfile", "certkey", "username", "password");
   private static final Set<String> STORAGE_FIELDS = Set.of("devices", "device_size");
-  private static final Set<String> LISTENER_FIELDS = Set.of("mgmt_port", "raft_port", "nbd_port", "api_socket", "nbd_socket");
+  private static final Set<String> LISTENER_FIELDS = Set.of("mgmt_port", "raft_port", "nbd_port", "api_socket", "nbd_socket",
+      "docker_plugin_socket");
   private static final Path DEFAULT_DATADIR = Path.of("/var/lib/pxlite");
+  /** Where Docker looks for plugins by socket; the file name is the driver name ({@code -d pxd}). */
+  private static final Path DEFAULT_DOCKER_PLUGIN_SOCKET = Path.of("/run/docker/plugins/pxd.sock");
+  /** PX's mount root, kept so PX users find their volumes where they expect them. */
+  private static final Path DEFAULT_MOUNTS_DIR = Path.of("/var/lib/osd/mounts");
 
   private final ObjectMapper json = new ObjectMapper();
 
@@ -102,8 +107,14 @@ public final class NodeConfigLoader {
         ? baseDir.resolve(listeners.get("api_socket").asText()) : dataDir.resolve("api.sock");
     Path nbdSocket = listeners.has("nbd_socket")
         ? baseDir.resolve(listeners.get("nbd_socket").asText()) : dataDir.resolve("nbd.sock");
+    // An empty string turns the plugin off: only one node per host can serve Docker's pxd socket.
+    Optional<Path> dockerPluginSocket = !listeners.has("docker_plugin_socket")
+        ? Optional.of(DEFAULT_DOCKER_PLUGIN_SOCKET)
+        : listeners.get("docker_plugin_socket").asText().isEmpty()
+            ? Optional.empty() : Optional.of(baseDir.resolve(listeners.get("docker_plugin_socket").asText()));
+    Path mountsDir = root.has("mounts_dir") ? baseDir.resolve(requiredText(root, "mounts_dir")) : DEFAULT_MOUNTS_DIR;
     return new NodeConfig(clusterId, kvdb, mgmtIp, dataIp, dataDir, devices, deviceSize, mgmtPort, raftPort,
-        nbdPort, apiSocket, nbdSocket);
+        nbdPort, apiSocket, nbdSocket, dockerPluginSocket, mountsDir);
   }
 
   private static void rejectUnknown(ObjectNode node, Set<String> known, String prefix) {

@@ -215,7 +215,7 @@ public final class VolumeService implements ManagementService {
     return new VolumeView(v.id(), v.name(), v.sizeBytes(), v.repl(), v.fs(), v.blockSize(), v.ioPriority(),
         v.snapInterval(), v.labels(), v.ctime(), state, status,
         usage.map(VolumeUsage::liveBytes).orElse(0L), usage.map(VolumeUsage::snapshotBytes).orElse(0L),
-        v.replicaGroup(), v.replicas(), null, nbdUri(v.name()), store.checksumErrors());
+        v.replicaGroup(), v.replicas(), null, nbdUri(v.name()), store.checksumErrors(), null, List.of());
   }
 
   private String nbdUri(String exportName) {
@@ -372,5 +372,25 @@ public final class VolumeService implements ManagementService {
     } catch (JournalException e) {
       throw ApiException.unavailable(e.getMessage(), e);
     }
+  }
+
+  @Override
+  public io.pxlite.api.HostAttachmentView attach(String volumeRef) {
+    throw new ApiException(501, "not implemented yet");
+  }
+
+  @Override
+  public io.pxlite.api.HostAttachmentView detach(String volumeRef) {
+    throw new ApiException(501, "not implemented yet");
+  }
+
+  @Override
+  public io.pxlite.api.HostAttachmentView mount(String volumeRef, io.pxlite.api.HostMountRequest request) {
+    throw new ApiException(501, "not implemented yet");
+  }
+
+  @Override
+  public io.pxlite.api.HostAttachmentView unmount(String volumeRef, io.pxlite.api.HostMountRequest request) {
+    throw new ApiException(501, "not implemented yet");
   }
 }

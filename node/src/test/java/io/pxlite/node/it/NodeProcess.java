@@ -49,7 +49,10 @@ public final class NodeProcess implements AutoCloseable {
           "dataip", "127.0.0.1",
           "datadir", dir.resolve("data").toString(),
           "storage", Map.of("devices", List.of(dir.resolve("dev0.img").toString()), "device_size", deviceSize),
-          "listeners", Map.of("mgmt_port", FreePorts.next(), "raft_port", FreePorts.next(), "nbd_port", nbdPort));
+          "mounts_dir", dir.resolve("mounts").toString(),
+          // Each test node gets its own plugin socket; the host's pxd.sock is left to whoever owns it.
+          "listeners", Map.of("mgmt_port", FreePorts.next(), "raft_port", FreePorts.next(), "nbd_port", nbdPort,
+              "docker_plugin_socket", dir.resolve("pxd.sock").toString()));
       JSON.writerWithDefaultPrettyPrinter().writeValue(config.toFile(), cfg);
       NodeProcess node = new NodeProcess(dir, config, nbdPort);
       node.start();
