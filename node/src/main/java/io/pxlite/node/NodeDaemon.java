@@ -3,7 +3,11 @@ package io.pxlite.node;
 import io.pxlite.api.ManagementApiServer;
 import io.pxlite.journal.JournalServer;
 import io.pxlite.journal.ReplicaPeer;
+import io.pxlite.docker.DockerPluginServer;
 import io.pxlite.nbd.NbdServer;
+import io.pxlite.node.attach.HostAttachments;
+import io.pxlite.node.attach.KvdbAttachClaims;
+import io.pxlite.node.docker.DockerVolumes;
 import io.pxlite.node.config.NodeConfig;
 import io.pxlite.node.kvdb.ClusterCatalog;
 import io.pxlite.node.kvdb.Kvdb;
@@ -102,13 +106,20 @@ public final class NodeDaemon implements AutoCloseable {
 
     journal.awaitReplay(REPLAY_TIMEOUT);
     ReplicaGroups groups = new ReplicaGroups(journal, catalog, new ReplicaPeer(nodeId, self.raftAddress()));
-    VolumeService service = new VolumeService(config, self, catalog, registration, groups, store);
     track(NbdServer.start(new VolumeExports(catalog, groups, store), config.nbdSocket(),
         config.nbdPort().map(port -> new InetSocketAddress(config.dataIp(), port))));
+    // After the NBD server: attachments that outlived a restart reconnect to it.
+    HostAttachments attachments = HostAttachments.open(nodeId, config.dataDir(), config.nbdSocket(), config.mountsDir(),
+        new KvdbAttachClaims(catalog));
+    attachments.restore();
+    VolumeService service = new VolumeService(config, self, catalog, registration, groups, store, attachments);
     track(ManagementApiServer.start(service, config.apiSocket(),
         Optional.of(new InetSocketAddress(config.mgmtIp(), config.mgmtPort()))));
-    LOG.info("node {} ready: api {} and {}:{}, nbd {}{}", nodeId, config.apiSocket(), config.mgmtIp(), config.mgmtPort(),
-        config.nbdSocket(), config.nbdPort().map(p -> " and " + config.dataIp() + ":" + p).orElse(""));
+    config.dockerPluginSocket().ifPresent(socket ->
+        track(DockerPluginServer.start(new DockerVolumes(service, catalog, attachments), socket)));
+    LOG.info("node {} ready: api {} and {}:{}, nbd {}{}{}", nodeId, config.apiSocket(), config.mgmtIp(),
+        config.mgmtPort(), config.nbdSocket(), config.nbdPort().map(p -> " and " + config.dataIp() + ":" + p).orElse(""),
+        config.dockerPluginSocket().map(p -> ", docker plugin " + p).orElse(""));
   }
 
   private static void registerWhenReachable(NodeRegistration registration, Kvdb kvdb) {

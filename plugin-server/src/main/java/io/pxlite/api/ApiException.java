@@ -1,17 +1,15 @@
 package io.pxlite.api;
 
-/** A management call that failed, with the HTTP status to send and a one-line message for the user. */
-public class ApiException extends RuntimeException {
-  private final int status;
+import io.pxlite.http.HttpException;
 
+/** A management call that failed, with the HTTP status to send and a one-line message for the user. */
+public class ApiException extends HttpException {
   public ApiException(int status, String message) {
-    super(message);
-    this.status = status;
+    super(status, message);
   }
 
   public ApiException(int status, String message, Throwable cause) {
-    super(message, cause);
-    this.status = status;
+    super(status, message, cause);
   }
 
   public static ApiException badRequest(String message) {
@@ -28,9 +26,5 @@ public class ApiException extends RuntimeException {
 
   public static ApiException unavailable(String message, Throwable cause) {
     return new ApiException(503, message, cause);
-  }
-
-  public int status() {
-    return status;
   }
 }

@@ -1,18 +1,12 @@
 package io.pxlite.api;
 
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelInitializer;
-import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
-import io.pxlite.listen.Listener;
-import io.pxlite.listen.NamedThreadFactory;
+import io.pxlite.http.HttpServerSettings;
+import io.pxlite.http.JsonCodec;
+import io.pxlite.http.JsonHttpServer;
+import io.pxlite.http.ResponseFormat;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.Optional;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,18 +21,20 @@ public final class ManagementApiServer implements AutoCloseable {
   /** Largest request body accepted; the biggest real request (a volume spec) is a few hundred bytes. */
   public static final int MAX_BODY_BYTES = 1 << 20;
 
+  static final ResponseFormat FORMAT = new ResponseFormat(
+      "application/json; charset=utf-8",
+      "error",
+      "internal error: ",
+      "management API is busy; retry shortly",
+      "no such API path: ");
+
   private static final Logger log = LoggerFactory.getLogger(ManagementApiServer.class);
-  private static final int WORKER_THREADS = 4;
-  private static final int WORKER_QUEUE = 256;
-  private static final int IO_THREADS = 2;
+  private static final HttpServerSettings SETTINGS = new HttpServerSettings("pxlite-api", 2, 4, 256, MAX_BODY_BYTES);
 
-  private final Listener listener;
-  private final ThreadPoolExecutor workers;
-  private final AtomicBoolean closed = new AtomicBoolean();
+  private final JsonHttpServer http;
 
-  private ManagementApiServer(Listener listener, ThreadPoolExecutor workers) {
-    this.listener = listener;
-    this.workers = workers;
+  private ManagementApiServer(JsonHttpServer http) {
+    this.http = http;
   }
 
   /**
@@ -49,41 +45,21 @@ public final class ManagementApiServer implements AutoCloseable {
    */
   public static ManagementApiServer start(
       ManagementService service, Path unixSocket, Optional<InetSocketAddress> tcp) {
-    ApiJson json = new ApiJson();
-    ApiDispatcher dispatcher = new ApiDispatcher(ManagementRoutes.of(service, json), json);
-    ThreadPoolExecutor workers = new ThreadPoolExecutor(
-        WORKER_THREADS, WORKER_THREADS, 0, TimeUnit.SECONDS,
-        new ArrayBlockingQueue<>(WORKER_QUEUE), new NamedThreadFactory("pxlite-api-worker"));
-    ChannelInitializer<Channel> pipeline = new ChannelInitializer<>() {
-      @Override
-      protected void initChannel(Channel ch) {
-        ch.pipeline().addLast(
-            new HttpServerCodec(),
-            new HttpServerKeepAliveHandler(),
-            new BodyCapAggregator(MAX_BODY_BYTES),
-            new ApiConnectionHandler(dispatcher, workers, MAX_BODY_BYTES));
-      }
-    };
-    Listener listener;
-    try {
-      listener = Listener.bind("pxlite-api", unixSocket, tcp, IO_THREADS, pipeline);
-    } catch (RuntimeException e) {
-      workers.shutdownNow();
-      throw e;
-    }
-    ManagementApiServer server = new ManagementApiServer(listener, workers);
+    JsonHttpServer http = JsonHttpServer.start(
+        SETTINGS, FORMAT, ManagementRoutes.of(service, new JsonCodec(), FORMAT), unixSocket, tcp);
+    ManagementApiServer server = new ManagementApiServer(http);
     log.info("management API listening on {}{}", unixSocket,
         server.tcpAddress().map(a -> " and " + a).orElse(""));
     return server;
   }
 
   public Path unixSocket() {
-    return listener.unixSocket();
+    return http.unixSocket();
   }
 
   /** The bound TCP address, with the real port if 0 was asked for; empty if TCP is not configured. */
   public Optional<InetSocketAddress> tcpAddress() {
-    return listener.tcpAddress();
+    return http.tcpAddress();
   }
 
   /**
@@ -92,22 +68,6 @@ public final class ManagementApiServer implements AutoCloseable {
    */
   @Override
   public void close() {
-    if (!closed.compareAndSet(false, true)) {
-      return;
-    }
-    try {
-      listener.close();
-    } finally {
-      workers.shutdown();
-      try {
-        if (!workers.awaitTermination(5, TimeUnit.SECONDS)) {
-          log.warn("management API calls still running after 5 s; interrupting them");
-          workers.shutdownNow();
-        }
-      } catch (InterruptedException e) {
-        workers.shutdownNow();
-        Thread.currentThread().interrupt();
-      }
-    }
+    http.close();
   }
 }

@@ -1,6 +1,10 @@
 package io.pxlite.api;
 
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.pxlite.http.JsonCodec;
+import io.pxlite.http.JsonResponse;
+import io.pxlite.http.ResponseFormat;
+import io.pxlite.http.Router;
 
 /**
  * The management API's route table: each route bound to one {@link ManagementService} call.
@@ -14,6 +18,10 @@ import io.netty.handler.codec.http.HttpResponseStatus;
  * GET    /v1/volumes/{ref}            VolumeView
  * PATCH  /v1/volumes/{ref}            VolumeUpdateRequest -> VolumeView
  * DELETE /v1/volumes/{ref}            204
+ * POST   /v1/volumes/{ref}/attach     (no body) -> HostAttachmentView
+ * POST   /v1/volumes/{ref}/detach     (no body) -> HostAttachmentView
+ * POST   /v1/volumes/{ref}/mount      HostMountRequest, path required -> HostAttachmentView
+ * POST   /v1/volumes/{ref}/unmount    [HostMountRequest], path optional -> HostAttachmentView
  * POST   /v1/snapshots                SnapshotCreateRequest -> 201 SnapshotView
  * GET    /v1/snapshots[?volume=ref]   [SnapshotView]
  * DELETE /v1/snapshots/{ref}          204
@@ -22,8 +30,8 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 final class ManagementRoutes {
   private ManagementRoutes() {}
 
-  static Router of(ManagementService service, ApiJson json) {
-    return Router.builder(json)
+  static Router of(ManagementService service, JsonCodec json, ResponseFormat format) {
+    return Router.builder(json, format)
         .get("/v1/status", r -> ok(json, service.status()))
         .get("/v1/cluster/nodes", r -> ok(json, service.nodes()))
         .get("/v1/cluster/nodes/{ref}", r -> ok(json, service.node(r.pathParameter("ref"))))
@@ -34,22 +42,44 @@ final class ManagementRoutes {
             service.updateVolume(r.pathParameter("ref"), r.body(VolumeUpdateRequest.class))))
         .delete("/v1/volumes/{ref}", r -> {
           service.deleteVolume(r.pathParameter("ref"));
-          return ApiResponse.noContent();
+          return JsonResponse.noContent();
+        })
+        // attach and detach take no body; one sent anyway is ignored rather than parsed.
+        .post("/v1/volumes/{ref}/attach", r -> ok(json, service.attach(r.pathParameter("ref"))))
+        .post("/v1/volumes/{ref}/detach", r -> ok(json, service.detach(r.pathParameter("ref"))))
+        .post("/v1/volumes/{ref}/mount", r -> {
+          HostMountRequest request = r.body(HostMountRequest.class);
+          if (request.path() == null) {
+            throw ApiException.badRequest("field 'path' is required");
+          }
+          return ok(json, service.mount(r.pathParameter("ref"), checkAbsolute(request)));
+        })
+        .post("/v1/volumes/{ref}/unmount", r -> {
+          HostMountRequest request = r.optionalBody(HostMountRequest.class).orElse(new HostMountRequest(null));
+          return ok(json, service.unmount(r.pathParameter("ref"), checkAbsolute(request)));
         })
         .post("/v1/snapshots", r -> created(json, service.createSnapshot(r.body(SnapshotCreateRequest.class))))
         .get("/v1/snapshots", r -> ok(json, service.snapshots(r.queryParameter("volume").orElse(null))))
         .delete("/v1/snapshots/{ref}", r -> {
           service.deleteSnapshot(r.pathParameter("ref"));
-          return ApiResponse.noContent();
+          return JsonResponse.noContent();
         })
         .build();
   }
 
-  private static ApiResponse ok(ApiJson json, Object body) {
-    return ApiResponse.json(HttpResponseStatus.OK, json.write(body));
+  /** The path is on the node's host, not relative to anything the caller could mean; null passes. */
+  private static HostMountRequest checkAbsolute(HostMountRequest request) {
+    if (request.path() != null && !request.path().startsWith("/")) {
+      throw ApiException.badRequest("field 'path' must be an absolute path, got \"" + request.path() + "\"");
+    }
+    return request;
   }
 
-  private static ApiResponse created(ApiJson json, Object body) {
-    return ApiResponse.json(HttpResponseStatus.CREATED, json.write(body));
+  private static JsonResponse ok(JsonCodec json, Object body) {
+    return JsonResponse.json(HttpResponseStatus.OK, json.write(body));
+  }
+
+  private static JsonResponse created(JsonCodec json, Object body) {
+    return JsonResponse.json(HttpResponseStatus.CREATED, json.write(body));
   }
 }

@@ -2,7 +2,8 @@
  * The management REST API of a pxlite node: the {@link io.pxlite.api.ManagementService} port the
  * node implements, the JSON records it speaks, and {@link io.pxlite.api.ManagementApiServer}, which
  * serves it over HTTP/1.1 on a root-only unix socket and, if configured, one TCP address. The route
- * table is on {@code ManagementRoutes}.
+ * table is on {@code ManagementRoutes}; the HTTP machinery (pipeline, worker pool, routing, JSON
+ * reading) is {@link io.pxlite.http}, shared with the Docker plugin.
  *
  * <p>Invariants:
  * <ul>

@@ -1,9 +1,12 @@
 package io.pxlite.api;
 
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -14,17 +17,24 @@ import java.util.concurrent.atomic.AtomicReference;
  * A whole {@link ManagementService} kept in maps: our own port's second implementation, so the HTTP
  * layer is tested against real behaviour (404s, 409s, ids) rather than scripted answers.
  *
+ * <p>Attachments are this node's only ({@link #NODE_1}): attach gives {@link #DEVICE}, mounts are
+ * recorded paths, detach is refused while mounted and delete while attached.
+ *
  * <p>Tests may make the next call throw ({@link #failNextCall}) and read which threads served calls.
  */
 final class InMemoryManagementService implements ManagementService {
   static final NodeView NODE_1 = new NodeView("node-1", "10.0.0.1", "10.0.1.1", "online", 8,
       16L << 30, 8L << 30, 100L << 30, 90L << 30, 0,
       List.of(new NodeView.DeviceView("node-1:0", "/dev/sdb", 100L << 30, 10L << 30)));
+  /** The block device every attach gets. */
+  static final String DEVICE = "/dev/loop7";
   static final NodeView NODE_2 = new NodeView("node-2", "10.0.0.2", "10.0.1.2", "offline", 4,
       8L << 30, 1L << 30, 50L << 30, 50L << 30, 0, List.of());
 
   private final Map<String, VolumeView> volumesById = new LinkedHashMap<>();
   private final Map<String, SnapshotView> snapshotsById = new LinkedHashMap<>();
+  /** Volumes attached on this node (by id), each with the paths it is mounted at. */
+  private final Map<String, Set<String>> attachmentsById = new HashMap<>();
   private final AtomicInteger nextId = new AtomicInteger(1);
   private final AtomicReference<RuntimeException> nextFailure = new AtomicReference<>();
   private final List<String> callingThreads = new CopyOnWriteArrayList<>();
@@ -92,7 +102,7 @@ final class InMemoryManagementService implements ManagementService {
   @Override
   public synchronized List<VolumeView> volumes() {
     enter();
-    return List.copyOf(volumesById.values());
+    return volumesById.values().stream().map(this::withAttachment).toList();
   }
 
   @Override
@@ -102,7 +112,7 @@ final class InMemoryManagementService implements ManagementService {
     if (volume == null) {
       throw ApiException.notFound("no volume " + ref);
     }
-    return volume;
+    return withAttachment(volume);
   }
 
   @Override
@@ -118,7 +128,11 @@ final class InMemoryManagementService implements ManagementService {
 
   @Override
   public synchronized void deleteVolume(String ref) {
-    volumesById.remove(volume(ref).id());
+    VolumeView volume = volume(ref);
+    if (attachmentsById.containsKey(volume.id())) {
+      throw ApiException.conflict("volume " + volume.name() + " is attached on " + NODE_1.id() + "; detach it first");
+    }
+    volumesById.remove(volume.id());
   }
 
   @Override
@@ -195,22 +209,58 @@ final class InMemoryManagementService implements ManagementService {
   }
 
   @Override
-  public HostAttachmentView attach(String volumeRef) {
-    throw new ApiException(501, "not implemented yet");
+  public synchronized HostAttachmentView attach(String volumeRef) {
+    VolumeView volume = volume(volumeRef);
+    return attachment(volume, attachmentsById.computeIfAbsent(volume.id(), id -> new LinkedHashSet<>()));
   }
 
   @Override
-  public HostAttachmentView detach(String volumeRef) {
-    throw new ApiException(501, "not implemented yet");
+  public synchronized HostAttachmentView detach(String volumeRef) {
+    VolumeView volume = volume(volumeRef);
+    Set<String> mountpoints = attachmentsById.get(volume.id());
+    if (mountpoints != null && !mountpoints.isEmpty()) {
+      throw ApiException.conflict("volume " + volume.name() + " is mounted at " + String.join(", ", mountpoints)
+          + "; unmount it first");
+    }
+    attachmentsById.remove(volume.id());
+    return attachment(volume, null);
   }
 
   @Override
-  public HostAttachmentView mount(String volumeRef, HostMountRequest request) {
-    throw new ApiException(501, "not implemented yet");
+  public synchronized HostAttachmentView mount(String volumeRef, HostMountRequest request) {
+    VolumeView volume = volume(volumeRef);
+    Set<String> mountpoints = attachmentsById.computeIfAbsent(volume.id(), id -> new LinkedHashSet<>());
+    mountpoints.add(request.path());
+    return attachment(volume, mountpoints);
   }
 
   @Override
-  public HostAttachmentView unmount(String volumeRef, HostMountRequest request) {
-    throw new ApiException(501, "not implemented yet");
+  public synchronized HostAttachmentView unmount(String volumeRef, HostMountRequest request) {
+    VolumeView volume = volume(volumeRef);
+    Set<String> mountpoints = attachmentsById.getOrDefault(volume.id(), new LinkedHashSet<>());
+    if (request.path() == null) {
+      mountpoints.clear();
+    } else if (!mountpoints.remove(request.path())) {
+      throw ApiException.conflict("volume " + volume.name() + " is not mounted at " + request.path());
+    }
+    return attachment(volume, attachmentsById.get(volume.id()));
+  }
+
+  /** The view of {@code volume} on this node given its mountpoints (null = detached). */
+  private HostAttachmentView attachment(VolumeView volume, Set<String> mountpoints) {
+    if (mountpoints == null) {
+      return new HostAttachmentView(volume.name(), NODE_1.id(), null, List.of(), 0);
+    }
+    return new HostAttachmentView(volume.name(), NODE_1.id(), DEVICE, List.copyOf(mountpoints), mountpoints.size());
+  }
+
+  /** {@code v} with the attach fields (state, attached_on, device_path, attach_path) of this node's attachments. */
+  private VolumeView withAttachment(VolumeView v) {
+    Set<String> mountpoints = attachmentsById.get(v.id());
+    boolean attached = mountpoints != null;
+    return new VolumeView(v.id(), v.name(), v.sizeBytes(), v.repl(), v.fs(), v.blockSize(), v.ioPriority(),
+        v.snapInterval(), v.labels(), v.ctime(), attached ? "attached" : "detached", v.status(), v.usedBytes(),
+        v.snapshotBytes(), v.replicaGroup(), v.replicas(), attached ? NODE_1.id() : null, v.nbdUri(),
+        v.checksumErrors(), attached ? DEVICE : null, attached ? List.copyOf(mountpoints) : List.of());
   }
 }

@@ -4,7 +4,8 @@ import static io.pxlite.api.TcpApiClient.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pxlite.api.InMemoryManagementService.Gate;
-import io.pxlite.api.RawHttpConnection.RawResponse;
+import io.pxlite.http.RawHttpConnection;
+import io.pxlite.http.RawHttpConnection.RawResponse;
 import java.net.InetSocketAddress;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
@@ -147,7 +148,7 @@ class ManagementApiErrorsTest {
 
   @Test
   void invalidPercentEncodingIs400() throws Exception {
-    try (RawHttpConnection connection = new RawHttpConnection(server.tcpAddress().orElseThrow())) {
+    try (RawHttpConnection connection = RawHttpConnection.tcp(server.tcpAddress().orElseThrow())) {
       connection.write("GET /v1/volumes/%zz HTTP/1.1\r\nHost: x\r\n\r\n");
 
       RawResponse response = connection.readResponse();
@@ -160,7 +161,7 @@ class ManagementApiErrorsTest {
   @Test
   void pipelinedRequestsOnOneKeptAliveConnectionAreAnsweredInOrder() throws Exception {
     api.post("/v1/volumes", "{\"name\":\"db\"}");
-    try (RawHttpConnection connection = new RawHttpConnection(server.tcpAddress().orElseThrow())) {
+    try (RawHttpConnection connection = RawHttpConnection.tcp(server.tcpAddress().orElseThrow())) {
       // The first call is held in the service, so the second finishes first unless order is enforced.
       Gate gate = new Gate(new CountDownLatch(1), new CountDownLatch(1));
       service.holdNextCall(gate);

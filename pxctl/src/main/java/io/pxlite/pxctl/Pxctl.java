@@ -28,6 +28,7 @@ import picocli.CommandLine.Spec;
       ClusterCommands.class,
       VolumeCommands.class,
       SnapCommands.class,
+      HostCommands.class,
       HelpCommand.class
     })
 public final class Pxctl implements Runnable {

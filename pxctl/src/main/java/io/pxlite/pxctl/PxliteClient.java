@@ -32,6 +32,11 @@ final class PxliteClient {
     return send("POST", path, body);
   }
 
+  /** Posts with no request body, for actions the path says all of (attach, detach). */
+  JsonNode post(String path) {
+    return exchange("POST", path, null);
+  }
+
   JsonNode patch(String path, JsonNode body) {
     return send("PATCH", path, body);
   }

@@ -62,6 +62,8 @@ final class VolumeCommands implements Runnable {
           .add("Replica group", text(volume, "replica_group"))
           .add("Replicas", JsonFields.list(volume, "replicas"))
           .add("Attached on", text(volume, "attached_on"))
+          .add("Device path", text(volume, "device_path"))
+          .add("Mount paths", JsonFields.list(volume, "attach_path"))
           .add("NBD URI", text(volume, "nbd_uri"))
           .add("Checksum errors", volume.path("checksum_errors").asLong())
           .print(out, "");

@@ -34,17 +34,33 @@ final class CannedBodies {
        "io_priority":"high","snap_interval":30,"labels":{"app":"pg","tier":"data"},
        "ctime":"2026-01-01T00:00:00Z","state":"attached","status":"up","used_bytes":1610612736,
        "snapshot_bytes":0,"replica_group":"rg-1","replicas":["node-1","node-2"],
-       "attached_on":"node-1","nbd_uri":"nbd://10.0.1.1:10809/vol-1","checksum_errors":0}
+       "attached_on":"node-1","nbd_uri":"nbd://10.0.1.1:10809/vol-1","checksum_errors":0,
+       "device_path":"/dev/nbd0","attach_path":["/mnt/db","/var/lib/osd/mounts/db"]}
       """;
 
   static final String VOLUME_LOGS = """
       {"id":"vol-22","name":"logs","size_bytes":536870912,"repl":1,"fs":"xfs","block_size":4096,
        "io_priority":"low","snap_interval":0,"labels":{},"ctime":"2026-01-02T00:00:00Z",
        "state":"detached","status":"up","used_bytes":0,"snapshot_bytes":0,"replica_group":"rg-2",
-       "replicas":["node-2"],"attached_on":null,"nbd_uri":"nbd://10.0.1.1:10809/vol-22","checksum_errors":3}
+       "replicas":["node-2"],"attached_on":null,"nbd_uri":"nbd://10.0.1.1:10809/vol-22","checksum_errors":3,
+       "device_path":null,"attach_path":[]}
       """;
 
   static final String VOLUMES = "[" + VOLUME_DB + "," + VOLUME_LOGS + "]";
+
+  /** A volume's attachment on the answering node's host, as pxctl host attach/mount reply. */
+  static final String HOST_ATTACHED = """
+      {"volume":"v1","node":"node-1","device_path":"/dev/loop3","mountpoints":[],"users":1}
+      """;
+
+  static final String HOST_MOUNTED = """
+      {"volume":"v1","node":"node-1","device_path":"/dev/loop3","mountpoints":["/mnt/x"],"users":1}
+      """;
+
+  /** The reply once the host holds nothing of the volume (after detach). */
+  static final String HOST_DETACHED = """
+      {"volume":"v1","node":"node-1","device_path":null,"mountpoints":[],"users":0}
+      """;
 
   static final String SNAPSHOT = """
       {"id":"snap-7","name":"db-monday","volume":"db","volume_id":"vol-1","size_bytes":10737418240,

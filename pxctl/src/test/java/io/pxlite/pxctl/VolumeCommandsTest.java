@@ -120,6 +120,8 @@ class VolumeCommandsTest {
           Replica group      :  rg-1
           Replicas           :  node-1, node-2
           Attached on        :  node-1
+          Device path        :  /dev/nbd0
+          Mount paths        :  /mnt/db, /var/lib/osd/mounts/db
           NBD URI            :  nbd://10.0.1.1:10809/vol-1
           Checksum errors    :  0
           """);
@@ -135,6 +137,7 @@ class VolumeCommandsTest {
 
       assertThat(run.out())
           .contains("Snapshot interval  :  off\n", "Labels             :  -\n", "Attached on        :  -\n",
+              "Device path        :  -\n", "Mount paths        :  -\n",
               "Status             :  up - detached\n", "Checksum errors    :  3\n");
     }
   }
@@ -147,7 +150,8 @@ class VolumeCommandsTest {
       PxctlRun run = PxctlRun.against(server, "volume", "inspect", "db", "-j");
 
       assertThat(JSON.readTree(run.out())).isEqualTo(JSON.readTree(CannedBodies.VOLUME_DB));
-      assertThat(run.out()).contains("\n  \"replicas\" : [ \"node-1\", \"node-2\" ],\n");
+      assertThat(run.out()).contains("\n  \"replicas\" : [ \"node-1\", \"node-2\" ],\n",
+          "\n  \"device_path\" : \"/dev/nbd0\",\n");
     }
   }
 

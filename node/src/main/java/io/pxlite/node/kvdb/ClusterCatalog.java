@@ -171,6 +171,33 @@ public final class ClusterCatalog {
     return snapshots.values();
   }
 
+  // ------------------------------------------------------------------ attachments
+
+  /**
+   * Records the attachment unless the volume is attached already.
+   *
+   * @return the record that holds the volume now: {@code a} itself, or another node's
+   */
+  public AttachmentRecord claimAttachment(AttachmentRecord a) {
+    String key = root + "attachments/" + a.volumeId();
+    if (kvdb.putIfAbsent(key, write(a), List.of())) {
+      return a;
+    }
+    return kvdb.get(key).map(s -> read(s, AttachmentRecord.class)).orElseGet(() -> claimAttachment(a));
+  }
+
+  public Optional<AttachmentRecord> attachment(String volumeId) {
+    return kvdb.get(root + "attachments/" + volumeId).map(s -> read(s, AttachmentRecord.class));
+  }
+
+  public List<AttachmentRecord> attachments() {
+    return kvdb.list(root + "attachments/").stream().map(s -> read(s, AttachmentRecord.class)).toList();
+  }
+
+  public void deleteAttachment(String volumeId) {
+    kvdb.delete(root + "attachments/" + volumeId);
+  }
+
   // ------------------------------------------------------------------ encoding
 
   private static <V> void replace(Map<String, V> cache, Map<String, V> fresh) {

@@ -1,6 +1,13 @@
 package io.pxlite.node.volume;
 
 import io.pxlite.api.ApiException;
+import io.pxlite.api.HostAttachmentView;
+import io.pxlite.api.HostMountRequest;
+import io.pxlite.node.attach.AttachException;
+import io.pxlite.node.attach.HostAttachment;
+import io.pxlite.node.attach.HostAttachments;
+import io.pxlite.node.kvdb.AttachmentRecord;
+import java.nio.file.Path;
 import io.pxlite.api.ManagementService;
 import io.pxlite.api.NodeView;
 import io.pxlite.api.SnapshotCreateRequest;
@@ -52,16 +59,18 @@ public final class VolumeService implements ManagementService {
   private final NodeRegistration registration;
   private final ReplicaGroups groups;
   private final BlockStore store;
+  private final HostAttachments attachments;
 
   public VolumeService(
       NodeConfig config, LocalNode self, ClusterCatalog catalog, NodeRegistration registration,
-      ReplicaGroups groups, BlockStore store) {
+      ReplicaGroups groups, BlockStore store, HostAttachments attachments) {
     this.config = config;
     this.self = self;
     this.catalog = catalog;
     this.registration = registration;
     this.groups = groups;
     this.store = store;
+    this.attachments = attachments;
   }
 
   // ------------------------------------------------------------------ nodes and status
@@ -136,13 +145,17 @@ public final class VolumeService implements ManagementService {
         catalog.deleteVolume(name);
         throw e;
       }
-      return volumeView(record);
+      return volumeView(record, Optional.empty());
     });
   }
 
   @Override
   public List<VolumeView> volumes() {
-    return call(() -> catalog.volumes().stream().map(this::volumeView).toList());
+    return call(() -> {
+      Map<String, String> attachedOn = new HashMap<>();
+      catalog.attachments().forEach(a -> attachedOn.put(a.volumeId(), a.nodeId()));
+      return catalog.volumes().stream().map(v -> volumeView(v, Optional.ofNullable(attachedOn.get(v.id())))).toList();
+    });
   }
 
   @Override
@@ -193,6 +206,11 @@ public final class VolumeService implements ManagementService {
   public void deleteVolume(String ref) {
     call(() -> {
       VolumeRecord v = findVolume(ref);
+      Optional<AttachmentRecord> attached = catalog.attachment(v.id());
+      if (attached.isPresent()) {
+        throw ApiException.conflict("volume " + v.name() + " is attached on node " + attached.get().nodeId()
+            + "; unmount and detach it first (docker containers using it must stop)");
+      }
       List<String> snaps = catalog.snapshots().stream().filter(s -> s.volumeId().equals(v.id())).map(SnapshotRecord::name).toList();
       if (!snaps.isEmpty()) {
         throw ApiException.conflict("volume " + v.name() + " has " + snaps.size() + " snapshot(s) (" + String.join(", ", snaps)
@@ -209,13 +227,20 @@ public final class VolumeService implements ManagementService {
   }
 
   private VolumeView volumeView(VolumeRecord v) {
+    return volumeView(v, catalog.attachment(v.id()).map(AttachmentRecord::nodeId));
+  }
+
+  private VolumeView volumeView(VolumeRecord v, Optional<String> attachedOn) {
     Optional<VolumeUsage> usage = store.hasVolume(v.numericId()) ? Optional.of(store.usage(v.numericId())) : Optional.empty();
     String status = usage.isPresent() ? "up" : "down";
-    String state = usage.isPresent() ? "detached" : "error";
+    String state = usage.isEmpty() ? "error" : attachedOn.isPresent() ? "attached" : "detached";
+    Optional<HostAttachment> here = attachments.find(v.name());
     return new VolumeView(v.id(), v.name(), v.sizeBytes(), v.repl(), v.fs(), v.blockSize(), v.ioPriority(),
         v.snapInterval(), v.labels(), v.ctime(), state, status,
         usage.map(VolumeUsage::liveBytes).orElse(0L), usage.map(VolumeUsage::snapshotBytes).orElse(0L),
-        v.replicaGroup(), v.replicas(), null, nbdUri(v.name()), store.checksumErrors(), null, List.of());
+        v.replicaGroup(), v.replicas(), attachedOn.orElse(null), nbdUri(v.name()), store.checksumErrors(),
+        here.map(a -> a.device().devicePath()).orElse(null),
+        here.map(a -> List.copyOf(a.mounts().keySet())).orElse(List.of()));
   }
 
   private String nbdUri(String exportName) {
@@ -288,6 +313,52 @@ public final class VolumeService implements ManagementService {
 
   private SnapshotView snapshotView(SnapshotRecord s) {
     return new SnapshotView(s.id(), s.name(), s.volumeName(), s.volumeId(), s.sizeBytes(), s.ctime(), nbdUri(s.name()));
+  }
+
+  // ------------------------------------------------------------------ attach and mount on this host
+
+  @Override
+  public HostAttachmentView attach(String volumeRef) {
+    return host(volumeRef, v -> Optional.of(attachments.attach(v)));
+  }
+
+  @Override
+  public HostAttachmentView detach(String volumeRef) {
+    return host(volumeRef, attachments::detach);
+  }
+
+  @Override
+  public HostAttachmentView mount(String volumeRef, HostMountRequest request) {
+    if (request == null || request.path() == null || request.path().isBlank()) {
+      throw ApiException.badRequest("field 'path' is required");
+    }
+    return host(volumeRef, v -> Optional.of(attachments.mount(v, Path.of(request.path()), HostAttachment.HOST_HOLDER)));
+  }
+
+  @Override
+  public HostAttachmentView unmount(String volumeRef, HostMountRequest request) {
+    Optional<Path> path = Optional.ofNullable(request).map(HostMountRequest::path).filter(p -> !p.isBlank()).map(Path::of);
+    return host(volumeRef, v -> {
+      Optional<HostAttachment> a = attachments.find(v.name());
+      if (path.isPresent() && a.map(x -> !x.mounts().getOrDefault(path.get().toString(), java.util.Set.of())
+          .contains(HostAttachment.HOST_HOLDER)).orElse(true)) {
+        throw ApiException.conflict("volume " + v.name() + " is not mounted at " + path.get() + " by pxctl host mount");
+      }
+      return attachments.unmount(v, path, HostAttachment.HOST_HOLDER);
+    });
+  }
+
+  private HostAttachmentView host(String volumeRef, java.util.function.Function<VolumeRecord, Optional<HostAttachment>> op) {
+    return call(() -> {
+      VolumeRecord v = findVolume(volumeRef);
+      try {
+        Optional<HostAttachment> a = op.apply(v);
+        return new HostAttachmentView(v.name(), self.id(), a.map(x -> x.device().devicePath()).orElse(null),
+            a.map(x -> List.copyOf(x.mounts().keySet())).orElse(List.of()), a.map(HostAttachment::users).orElse(0));
+      } catch (AttachException e) {
+        throw new ApiException(e.isConflict() ? 409 : 500, e.getMessage(), e);
+      }
+    });
   }
 
   // ------------------------------------------------------------------ plumbing
@@ -372,25 +443,5 @@ public final class VolumeService implements ManagementService {
     } catch (JournalException e) {
       throw ApiException.unavailable(e.getMessage(), e);
     }
-  }
-
-  @Override
-  public io.pxlite.api.HostAttachmentView attach(String volumeRef) {
-    throw new ApiException(501, "not implemented yet");
-  }
-
-  @Override
-  public io.pxlite.api.HostAttachmentView detach(String volumeRef) {
-    throw new ApiException(501, "not implemented yet");
-  }
-
-  @Override
-  public io.pxlite.api.HostAttachmentView mount(String volumeRef, io.pxlite.api.HostMountRequest request) {
-    throw new ApiException(501, "not implemented yet");
-  }
-
-  @Override
-  public io.pxlite.api.HostAttachmentView unmount(String volumeRef, io.pxlite.api.HostMountRequest request) {
-    throw new ApiException(501, "not implemented yet");
   }
 }

@@ -1,4 +1,4 @@
-package io.pxlite.api;
+package io.pxlite.http;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.FullHttpMessage;
@@ -9,7 +9,8 @@ import io.netty.handler.codec.http.HttpUtil;
 
 /**
  * Aggregates a request into one {@code FullHttpRequest} up to a body cap; an oversized request
- * becomes an {@link OversizedRequest} for the API handler instead of Netty's bare, out-of-order 413.
+ * becomes an {@link OversizedRequest} for the connection handler instead of Netty's bare,
+ * out-of-order 413.
  *
  * <p>A client that sends {@code Expect: 100-continue} with a too-large Content-Length still gets
  * Netty's own 413 before any body is sent: right status, empty body.

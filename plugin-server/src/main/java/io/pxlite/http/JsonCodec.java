@@ -1,4 +1,4 @@
-package io.pxlite.api;
+package io.pxlite.http;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.JsonParser;
@@ -16,22 +16,21 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import java.io.IOException;
 import java.util.Collection;
-import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * Reads request bodies into the API's records and writes responses, turning every way a body can
- * be wrong into a 400 whose message names the offending field, so a client author can fix the call
- * without reading server logs.
+ * Reads request bodies into records (or object trees) and writes responses, turning every way a
+ * body can be wrong into a 400 whose message names the offending field, so a client author can fix
+ * the call without reading server logs.
  *
  * <p>Reading is strict: unknown fields, trailing garbage, fractions or strings where an integer is
  * expected are all rejected. Numbers are still accepted where a string is expected, because sizes
  * are strings and a bare number is a valid size (GiB).
  */
-final class ApiJson {
+public final class JsonCodec {
   private final ObjectMapper mapper;
 
-  ApiJson() {
+  public JsonCodec() {
     mapper = new ObjectMapper()
         .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
         .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
@@ -43,45 +42,50 @@ final class ApiJson {
   /**
    * Reads a request body as a JSON object of type {@code type}.
    *
-   * @throws ApiException 400 naming the problem (empty body, malformed JSON, unknown or mistyped field)
+   * @throws HttpException 400 naming the problem (empty body, malformed JSON, unknown or mistyped field)
    */
-  <T> T read(byte[] body, Class<T> type) {
-    if (body.length == 0) {
-      throw ApiException.badRequest("request body is required: a JSON object");
+  public <T> T read(byte[] body, Class<T> type) {
+    JsonNode tree = readObject(body);
+    try {
+      return mapper.treeToValue(tree, type);
+    } catch (JacksonException e) {
+      throw HttpException.badRequest(shapeProblem(e));
     }
-    // Two steps, so that "not JSON at all" (with line and column) is told apart from "JSON, but not
-    // the right shape" (with the field's name).
+  }
+
+  /**
+   * Reads a request body as a JSON object tree, for callers that check its fields themselves.
+   *
+   * @throws HttpException 400 for an empty body, malformed JSON or JSON that is not an object
+   */
+  public JsonNode readObject(byte[] body) {
+    if (body.length == 0) {
+      throw HttpException.badRequest("request body is required: a JSON object");
+    }
+    // Syntax first, shape second: "not JSON at all" (with line and column) is told apart from "JSON,
+    // but not the right shape" (with the field's name).
     JsonNode tree;
     try {
       tree = mapper.readTree(body);
     } catch (JacksonException e) {
-      throw ApiException.badRequest(syntaxProblem(e));
+      throw HttpException.badRequest(syntaxProblem(e));
     } catch (IOException e) {
       // readTree(byte[]) does no real I/O; anything else here is a Jackson bug worth a 500.
       throw new IllegalStateException("reading a request body from memory failed", e);
     }
     if (!tree.isObject()) {
-      throw ApiException.badRequest("request body must be a JSON object, not " + describeNode(tree));
+      throw HttpException.badRequest("request body must be a JSON object, not " + describeNode(tree));
     }
-    try {
-      return mapper.treeToValue(tree, type);
-    } catch (JacksonException e) {
-      throw ApiException.badRequest(shapeProblem(e));
-    }
+    return tree;
   }
 
   /** Serialises a response body; the API's records are always serialisable, so failure is a bug. */
-  byte[] write(Object value) {
+  public byte[] write(Object value) {
     try {
       return mapper.writeValueAsBytes(value);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot serialise " + value.getClass().getSimpleName() + " as JSON", e);
     }
-  }
-
-  /** The body of every error response: {@code {"error": message}}. */
-  byte[] error(String message) {
-    return write(Map.of("error", message));
   }
 
   private static String syntaxProblem(JacksonException e) {

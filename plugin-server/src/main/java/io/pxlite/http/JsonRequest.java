@@ -1,4 +1,4 @@
-package io.pxlite.api;
+package io.pxlite.http;
 
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpMethod;
@@ -15,21 +15,21 @@ import java.util.Map;
  * @param uri the raw request target; decoded lazily so that a malformed one becomes a 400 on the
  *     worker rather than an exception on the I/O thread
  */
-record ApiRequest(HttpMethod method, String uri, byte[] body) {
+public record JsonRequest(HttpMethod method, String uri, byte[] body) {
 
-  static ApiRequest copyOf(FullHttpRequest request) {
+  static JsonRequest copyOf(FullHttpRequest request) {
     byte[] body = new byte[request.content().readableBytes()];
     request.content().getBytes(request.content().readerIndex(), body);
-    return new ApiRequest(request.method(), request.uri(), body);
+    return new JsonRequest(request.method(), request.uri(), body);
   }
 
   /**
    * The path split into percent-decoded segments; empty segments (doubled or trailing slashes) are
    * dropped so {@code /v1/volumes/} routes like {@code /v1/volumes}.
    *
-   * @throws ApiException 400 if a segment is not valid percent-encoding
+   * @throws HttpException 400 if a segment is not valid percent-encoding
    */
-  List<String> pathSegments() {
+  public List<String> pathSegments() {
     String rawPath = new QueryStringDecoder(uri).rawPath();
     List<String> segments = new ArrayList<>();
     for (String raw : rawPath.split("/")) {
@@ -43,13 +43,13 @@ record ApiRequest(HttpMethod method, String uri, byte[] body) {
   /**
    * Query parameters, decoded.
    *
-   * @throws ApiException 400 if the query string is not valid percent-encoding
+   * @throws HttpException 400 if the query string is not valid percent-encoding
    */
-  Map<String, List<String>> queryParameters() {
+  public Map<String, List<String>> queryParameters() {
     try {
       return new QueryStringDecoder(uri).parameters();
     } catch (IllegalArgumentException e) {
-      throw ApiException.badRequest("malformed query string in " + uri + ": " + e.getMessage());
+      throw HttpException.badRequest("malformed query string in " + uri + ": " + e.getMessage());
     }
   }
 
@@ -58,7 +58,7 @@ record ApiRequest(HttpMethod method, String uri, byte[] body) {
       // Netty's decoder is for form encoding, where '+' means space; in a path '+' is itself.
       return QueryStringDecoder.decodeComponent(raw.replace("+", "%2B"), StandardCharsets.UTF_8);
     } catch (IllegalArgumentException e) {
-      throw ApiException.badRequest("malformed path segment \"" + raw + "\" in " + uri + ": " + e.getMessage());
+      throw HttpException.badRequest("malformed path segment \"" + raw + "\" in " + uri + ": " + e.getMessage());
     }
   }
 }

@@ -1,4 +1,4 @@
-package io.pxlite.api;
+package io.pxlite.http;
 
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -16,28 +16,31 @@ import java.util.TreeSet;
  * <p>Patterns are slash-separated literals and {@code {name}} placeholders, each matching exactly one
  * non-empty, already percent-decoded segment.
  */
-final class Router {
-  /** One route's work; may throw {@link ApiException} or anything else (the caller maps both). */
+public final class Router {
+  /** One route's work; may throw {@link HttpException} or anything else (the dispatcher maps both). */
   @FunctionalInterface
-  interface Route {
-    ApiResponse handle(RoutedRequest request);
+  public interface Route {
+    JsonResponse handle(RoutedRequest request);
   }
 
   private record Entry(HttpMethod method, List<String> pattern, Route route) {}
 
   private final List<Entry> entries;
-  private final ApiJson json;
+  private final JsonCodec json;
+  private final ResponseFormat format;
 
-  private Router(List<Entry> entries, ApiJson json) {
+  private Router(List<Entry> entries, JsonCodec json, ResponseFormat format) {
     this.entries = List.copyOf(entries);
     this.json = json;
+    this.format = format;
   }
 
-  static Builder builder(ApiJson json) {
-    return new Builder(json);
+  /** Routes whose bodies {@code json} reads and whose 404s and 405s are worded by {@code format}. */
+  public static Builder builder(JsonCodec json, ResponseFormat format) {
+    return new Builder(json, format);
   }
 
-  ApiResponse dispatch(ApiRequest request) {
+  JsonResponse dispatch(JsonRequest request) {
     List<String> segments = request.pathSegments();
     TreeSet<String> allowed = new TreeSet<>();
     for (Entry entry : entries) {
@@ -52,12 +55,12 @@ final class Router {
     }
     String path = "/" + String.join("/", segments);
     if (allowed.isEmpty()) {
-      return ApiResponse.json(HttpResponseStatus.NOT_FOUND, json.error("no such API path: " + path));
+      return format.error(HttpResponseStatus.NOT_FOUND, format.unknownPathPrefix() + path);
     }
     String allow = String.join(", ", allowed);
-    return ApiResponse.json(
+    return format.error(
             HttpResponseStatus.METHOD_NOT_ALLOWED,
-            json.error("method " + request.method() + " is not allowed on " + path + " (allowed: " + allow + ")"))
+            "method " + request.method() + " is not allowed on " + path + " (allowed: " + allow + ")")
         .withHeader("Allow", allow);
   }
 
@@ -78,27 +81,29 @@ final class Router {
   }
 
   /** Collects routes in order; the first route whose method and pattern match wins. */
-  static final class Builder {
-    private final ApiJson json;
+  public static final class Builder {
+    private final JsonCodec json;
+    private final ResponseFormat format;
     private final List<Entry> entries = new ArrayList<>();
 
-    private Builder(ApiJson json) {
+    private Builder(JsonCodec json, ResponseFormat format) {
       this.json = json;
+      this.format = format;
     }
 
-    Builder get(String pattern, Route route) {
+    public Builder get(String pattern, Route route) {
       return add(HttpMethod.GET, pattern, route);
     }
 
-    Builder post(String pattern, Route route) {
+    public Builder post(String pattern, Route route) {
       return add(HttpMethod.POST, pattern, route);
     }
 
-    Builder patch(String pattern, Route route) {
+    public Builder patch(String pattern, Route route) {
       return add(HttpMethod.PATCH, pattern, route);
     }
 
-    Builder delete(String pattern, Route route) {
+    public Builder delete(String pattern, Route route) {
       return add(HttpMethod.DELETE, pattern, route);
     }
 
@@ -113,8 +118,8 @@ final class Router {
       return this;
     }
 
-    Router build() {
-      return new Router(entries, json);
+    public Router build() {
+      return new Router(entries, json, format);
     }
   }
 }

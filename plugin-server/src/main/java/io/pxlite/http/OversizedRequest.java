@@ -1,4 +1,4 @@
-package io.pxlite.api;
+package io.pxlite.http;
 
 import io.netty.handler.codec.http.HttpMethod;
 
