@@ -23,6 +23,11 @@ final class MountTable {
     } catch (IOException e) {
       throw new AttachException("cannot read " + MOUNTINFO + ": " + e.getMessage(), e);
     }
+    return parse(lines);
+  }
+
+  /** Parses mountinfo lines; a line not in mountinfo's shape is skipped. */
+  static List<Mount> parse(List<String> lines) {
     List<Mount> mounts = new ArrayList<>();
     for (String line : lines) {
       // id parent major:minor root target options [optional...] - fstype source superoptions

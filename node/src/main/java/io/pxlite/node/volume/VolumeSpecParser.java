@@ -16,6 +16,7 @@ public final class VolumeSpecParser {
   public static final Set<String> KEYS = Set.of("size", "repl", "fs", "block_size", "io_priority", "snap_interval", "labels", "label");
   static final long DEFAULT_SIZE = ByteSize.GIB;
   static final int DEFAULT_BLOCK_SIZE = 4096;
+  private static final int MOUNTABLE_BLOCK_SIZE = 4096;
   private static final Set<String> FILESYSTEMS = Set.of("ext4", "xfs", "none");
   private static final Set<String> PRIORITIES = Set.of("high", "medium", "low");
 
@@ -53,6 +54,11 @@ public final class VolumeSpecParser {
         ? ByteSize.parse(opts.get("block_size"), ByteSize.KIB, "block_size") : DEFAULT_BLOCK_SIZE;
     if (blockSize < 1024 || blockSize > 65536 || Long.bitCount(blockSize) != 1) {
       throw new ConfigException("block_size", ByteSize.format(blockSize) + " must be a power of two from 1K to 64K");
+    }
+    if (!fs.equals("none") && blockSize > MOUNTABLE_BLOCK_SIZE) {
+      // Linux mounts ext4 and xfs only with blocks no larger than a page.
+      throw new ConfigException("block_size", ByteSize.format(blockSize) + " is larger than the 4K page size, so " + fs
+          + " on it could not be mounted; use 4K or less, or fs none for a raw block device");
     }
     String priority = opts.getOrDefault("io_priority", "medium").toLowerCase(Locale.ROOT);
     if (!PRIORITIES.contains(priority)) {

@@ -21,12 +21,13 @@ class VolumeSpecParserTest {
 
   @Test
   void everyOptionIsParsed() {
-    VolumeSpec s = VolumeSpecParser.parse(Map.of("size", "10", "repl", "3", "fs", "XFS", "block_size", "64K",
+    VolumeSpec s = VolumeSpecParser.parse(Map.of("size", "10", "repl", "3", "fs", "none", "block_size", "64K",
         "io_priority", "high", "snap_interval", "60", "labels", "app=db, tier=gold"));
     assertThat(s.sizeBytes()).isEqualTo(10L << 30);
     assertThat(s.repl()).isEqualTo(3);
-    assertThat(s.fs()).isEqualTo("xfs");
+    assertThat(s.fs()).isEqualTo("none");
     assertThat(s.blockSize()).isEqualTo(65536);
+    assertThat(VolumeSpecParser.parse(Map.of("fs", "XFS", "block_size", "2K")).fs()).isEqualTo("xfs");
     assertThat(s.snapInterval()).isEqualTo(60);
     assertThat(s.labels()).containsEntry("app", "db").containsEntry("tier", "gold");
   }
@@ -39,6 +40,8 @@ class VolumeSpecParserTest {
     assertThatThrownBy(() -> VolumeSpecParser.parse(Map.of("repl", "0"))).hasMessageContaining("'repl'");
     assertThatThrownBy(() -> VolumeSpecParser.parse(Map.of("fs", "btrfs"))).hasMessageContaining("'fs'");
     assertThatThrownBy(() -> VolumeSpecParser.parse(Map.of("block_size", "3K"))).hasMessageContaining("'block_size'");
+    assertThatThrownBy(() -> VolumeSpecParser.parse(Map.of("fs", "ext4", "block_size", "8K")))
+        .hasMessageContaining("'block_size'").hasMessageContaining("could not be mounted");
     assertThat(VolumeSpecParser.parse(Map.of("size", "1000")).sizeBytes()).isEqualTo(1000L << 30);
     assertThatThrownBy(() -> VolumeSpecParser.parse(Map.of("size", "1001B"))).hasMessageContaining("multiple of 4 KiB");
     assertThatThrownBy(() -> VolumeSpecParser.parse(Map.of("io_priority", "urgent"))).hasMessageContaining("'io_priority'");
