@@ -38,6 +38,7 @@ import org.slf4j.LoggerFactory;
 public final class NodeDaemon implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(NodeDaemon.class);
   private static final Duration REPLAY_TIMEOUT = Duration.ofMinutes(10);
+  private static final java.nio.file.Path DOCKER_ENGINE_SOCKET = java.nio.file.Path.of("/var/run/docker.sock");
 
   private final Deque<AutoCloseable> opened = new ArrayDeque<>();
   private final NodeIdentity identity;
@@ -115,8 +116,12 @@ public final class NodeDaemon implements AutoCloseable {
     VolumeService service = new VolumeService(config, self, catalog, registration, groups, store, attachments);
     track(ManagementApiServer.start(service, config.apiSocket(),
         Optional.of(new InetSocketAddress(config.mgmtIp(), config.mgmtPort()))));
-    config.dockerPluginSocket().ifPresent(socket ->
-        track(DockerPluginServer.start(new DockerVolumes(service, catalog, attachments), socket)));
+    config.dockerPluginSocket().ifPresent(socket -> {
+      DockerVolumes driver = new DockerVolumes(service, catalog, attachments);
+      driver.releaseMountsNoContainerUses(socket.getFileName().toString().replaceFirst("\\.(sock|spec)$", ""),
+          DOCKER_ENGINE_SOCKET);
+      track(DockerPluginServer.start(driver, socket));
+    });
     LOG.info("node {} ready: api {} and {}:{}, nbd {}{}{}", nodeId, config.apiSocket(), config.mgmtIp(),
         config.mgmtPort(), config.nbdSocket(), config.nbdPort().map(p -> " and " + config.dataIp() + ":" + p).orElse(""),
         config.dockerPluginSocket().map(p -> ", docker plugin " + p).orElse(""));

@@ -1,5 +1,8 @@
 package io.pxlite.node.attach;
 
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+
 /**
  * A volume's export made a block device on this host.
  *
@@ -8,4 +11,5 @@ package io.pxlite.node.attach;
  * @param fuseDir the FUSE mount exposing the export as a file (nbdfuse only), else null
  * @param helperPid the nbdfuse process (nbdfuse only), else 0
  */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record AttachedDevice(String devicePath, String mechanism, String fuseDir, long helperPid) {}

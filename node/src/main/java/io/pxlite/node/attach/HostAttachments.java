@@ -61,6 +61,10 @@ public final class HostAttachments {
     return ledger.get(volumeName);
   }
 
+  public List<HostAttachment> all() {
+    return ledger.all();
+  }
+
   /** Where Docker's mounts of a volume go. */
   public Path dockerMountpoint(String volumeName) {
     return mountsDir.resolve(volumeName);

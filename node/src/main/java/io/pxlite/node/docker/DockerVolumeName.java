@@ -37,6 +37,9 @@ record DockerVolumeName(String volume, Map<String, String> options) {
       String key = part.substring(0, eq).trim();
       String value = part.substring(eq + 1).trim();
       if (key.equals("name")) {
+        if (name != null) {
+          throw new DriverException("inline volume spec '" + dockerName + "' gives 'name' twice");
+        }
         name = value;
       } else if (options.put(key, value) != null) {
         throw new DriverException("inline volume spec '" + dockerName + "' gives '" + key + "' twice");

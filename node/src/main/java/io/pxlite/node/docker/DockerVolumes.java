@@ -22,7 +22,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * pxlite volumes as Docker's {@code pxd} volume driver: create and remove go through the same
@@ -30,6 +33,7 @@ import java.util.function.Supplier;
  * Docker mount ID, under {@code <mounts_dir>/<volume>}.
  */
 public final class DockerVolumes implements VolumeDriver {
+  private static final Logger LOG = LoggerFactory.getLogger(DockerVolumes.class);
   private final VolumeService volumes;
   private final ClusterCatalog catalog;
   private final HostAttachments attachments;
@@ -119,6 +123,35 @@ public final class DockerVolumes implements VolumeDriver {
     VolumeRecord v = record(name);
     call(() -> attachments.unmount(v, Optional.of(attachments.dockerMountpoint(v.name())),
         HostAttachment.dockerHolder(callerId)));
+  }
+
+  /**
+   * Drops the Docker holders of volumes no running container uses any more: their Unmount was lost
+   * while this node was down. Run at start, before the plugin serves; does nothing when the Docker
+   * engine cannot be asked.
+   *
+   * @param driver the driver name Docker knows this plugin by (the socket's file name)
+   */
+  public void releaseMountsNoContainerUses(String driver, Path engineSocket) {
+    Optional<Set<String>> inUse = new DockerEngine(engineSocket).volumesInUse(driver);
+    if (inUse.isEmpty()) {
+      LOG.info("Docker engine at {} not reachable; keeping every Docker mount as it is", engineSocket);
+      return;
+    }
+    for (HostAttachment a : attachments.all()) {
+      if (inUse.get().contains(a.volumeName())) {
+        continue;
+      }
+      Optional<VolumeRecord> v = catalog.cachedVolume(a.volumeName());
+      Path where = attachments.dockerMountpoint(a.volumeName());
+      for (String holder : a.mounts().getOrDefault(where.toString(), Set.of())) {
+        if (holder.startsWith(HostAttachment.dockerHolder("")) && v.isPresent()) {
+          LOG.warn("no running container uses volume {}; dropping Docker mount {} whose Unmount never arrived",
+              a.volumeName(), holder);
+          call(() -> attachments.unmount(v.get(), Optional.of(where), holder));
+        }
+      }
+    }
   }
 
   @Override
