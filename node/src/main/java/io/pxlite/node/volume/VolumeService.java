@@ -3,11 +3,9 @@ package io.pxlite.node.volume;
 import io.pxlite.api.ApiException;
 import io.pxlite.api.HostAttachmentView;
 import io.pxlite.api.HostMountRequest;
-import io.pxlite.node.attach.AttachException;
 import io.pxlite.node.attach.HostAttachment;
 import io.pxlite.node.attach.HostAttachments;
 import io.pxlite.node.kvdb.AttachmentRecord;
-import java.nio.file.Path;
 import io.pxlite.api.ManagementService;
 import io.pxlite.api.NodeView;
 import io.pxlite.api.SnapshotCreateRequest;
@@ -60,6 +58,7 @@ public final class VolumeService implements ManagementService {
   private final ReplicaGroups groups;
   private final BlockStore store;
   private final HostAttachments attachments;
+  private final HostCalls host;
 
   public VolumeService(
       NodeConfig config, LocalNode self, ClusterCatalog catalog, NodeRegistration registration,
@@ -71,6 +70,7 @@ public final class VolumeService implements ManagementService {
     this.groups = groups;
     this.store = store;
     this.attachments = attachments;
+    this.host = new HostCalls(attachments, self.id());
   }
 
   // ------------------------------------------------------------------ nodes and status
@@ -119,7 +119,7 @@ public final class VolumeService implements ManagementService {
   @Override
   public VolumeView createVolume(VolumeCreateRequest request) {
     String name = validName(request.name(), "volume");
-    VolumeSpec spec = parseSpec(request);
+    VolumeSpec spec = VolumeSpecParser.fromRequest(request);
     return call(() -> {
       List<NodeRecord> online = catalog.nodes().stream().filter(n -> catalog.isAlive(n.id())).toList();
       if (spec.repl() > online.size()) {
@@ -319,46 +319,22 @@ public final class VolumeService implements ManagementService {
 
   @Override
   public HostAttachmentView attach(String volumeRef) {
-    return host(volumeRef, v -> Optional.of(attachments.attach(v)));
+    return call(() -> host.attach(findVolume(volumeRef)));
   }
 
   @Override
   public HostAttachmentView detach(String volumeRef) {
-    return host(volumeRef, attachments::detach);
+    return call(() -> host.detach(findVolume(volumeRef)));
   }
 
   @Override
   public HostAttachmentView mount(String volumeRef, HostMountRequest request) {
-    if (request == null || request.path() == null || request.path().isBlank()) {
-      throw ApiException.badRequest("field 'path' is required");
-    }
-    return host(volumeRef, v -> Optional.of(attachments.mount(v, Path.of(request.path()), HostAttachment.HOST_HOLDER)));
+    return call(() -> host.mount(findVolume(volumeRef), request));
   }
 
   @Override
   public HostAttachmentView unmount(String volumeRef, HostMountRequest request) {
-    Optional<Path> path = Optional.ofNullable(request).map(HostMountRequest::path).filter(p -> !p.isBlank()).map(Path::of);
-    return host(volumeRef, v -> {
-      Optional<HostAttachment> a = attachments.find(v.name());
-      if (path.isPresent() && a.map(x -> !x.mounts().getOrDefault(path.get().toString(), java.util.Set.of())
-          .contains(HostAttachment.HOST_HOLDER)).orElse(true)) {
-        throw ApiException.conflict("volume " + v.name() + " is not mounted at " + path.get() + " by pxctl host mount");
-      }
-      return attachments.unmount(v, path, HostAttachment.HOST_HOLDER);
-    });
-  }
-
-  private HostAttachmentView host(String volumeRef, java.util.function.Function<VolumeRecord, Optional<HostAttachment>> op) {
-    return call(() -> {
-      VolumeRecord v = findVolume(volumeRef);
-      try {
-        Optional<HostAttachment> a = op.apply(v);
-        return new HostAttachmentView(v.name(), self.id(), a.map(x -> x.device().devicePath()).orElse(null),
-            a.map(x -> List.copyOf(x.mounts().keySet())).orElse(List.of()), a.map(HostAttachment::users).orElse(0));
-      } catch (AttachException e) {
-        throw new ApiException(e.isConflict() ? 409 : 500, e.getMessage(), e);
-      }
-    });
+    return call(() -> host.unmount(findVolume(volumeRef), request));
   }
 
   // ------------------------------------------------------------------ plumbing
@@ -395,28 +371,6 @@ public final class VolumeService implements ManagementService {
       default -> 400;
     };
     return new ApiException(status, what + " failed: " + outcome.message());
-  }
-
-  private static VolumeSpec parseSpec(VolumeCreateRequest r) {
-    Map<String, String> options = new HashMap<>();
-    options.put("size", r.size());
-    options.put("repl", r.repl() == null ? null : r.repl().toString());
-    options.put("fs", r.fs());
-    options.put("block_size", r.blockSize());
-    options.put("io_priority", r.ioPriority());
-    options.put("snap_interval", r.snapInterval() == null ? null : r.snapInterval().toString());
-    try {
-      VolumeSpec spec = VolumeSpecParser.parse(options);
-      if (r.labels() != null && !r.labels().isEmpty()) {
-        Map<String, String> labels = new HashMap<>(spec.labels());
-        labels.putAll(r.labels());
-        spec = new VolumeSpec(spec.sizeBytes(), spec.repl(), spec.fs(), spec.blockSize(), spec.ioPriority(),
-            spec.snapInterval(), labels);
-      }
-      return spec;
-    } catch (ConfigException e) {
-      throw ApiException.badRequest("invalid " + e.getMessage().replace("config field", "option"));
-    }
   }
 
   private static String validName(String name, String what) {

@@ -2,6 +2,9 @@ package io.pxlite.node.volume;
 
 import io.pxlite.node.config.ByteSize;
 import io.pxlite.node.config.ConfigException;
+import io.pxlite.api.ApiException;
+import io.pxlite.api.VolumeCreateRequest;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -75,6 +78,33 @@ public final class VolumeSpecParser {
       }
     }
     return new VolumeSpec(size, repl, fs, (int) blockSize, priority, snapInterval, labels);
+  }
+
+  /**
+   * The spec of an API create request.
+   *
+   * @throws ApiException 400 naming the option
+   */
+  static VolumeSpec fromRequest(VolumeCreateRequest r) {
+    Map<String, String> options = new HashMap<>();
+    options.put("size", r.size());
+    options.put("repl", r.repl() == null ? null : r.repl().toString());
+    options.put("fs", r.fs());
+    options.put("block_size", r.blockSize());
+    options.put("io_priority", r.ioPriority());
+    options.put("snap_interval", r.snapInterval() == null ? null : r.snapInterval().toString());
+    try {
+      VolumeSpec spec = VolumeSpecParser.parse(options);
+      if (r.labels() != null && !r.labels().isEmpty()) {
+        Map<String, String> labels = new HashMap<>(spec.labels());
+        labels.putAll(r.labels());
+        spec = new VolumeSpec(spec.sizeBytes(), spec.repl(), spec.fs(), spec.blockSize(), spec.ioPriority(),
+            spec.snapInterval(), labels);
+      }
+      return spec;
+    } catch (ConfigException e) {
+      throw ApiException.badRequest("invalid " + e.getMessage().replace("config field", "option"));
+    }
   }
 
   /** {@code k=v,k2=v2}; keys and values must be non-empty. */
