@@ -49,7 +49,12 @@ final class Filesystems {
     if (MountTable.at(target).isEmpty()) {
       return;
     }
-    HostCommand.run(DEADLINE, "umount", target.toString()).orThrow("cannot unmount " + target);
+    HostCommand.Result r = HostCommand.run(DEADLINE, "umount", target.toString());
+    if (!r.ok() && r.output().contains("busy")) {
+      throw AttachException.conflict("cannot unmount " + target + ": it is busy (a process has files open there);"
+          + " stop it and unmount again");
+    }
+    r.orThrow("cannot unmount " + target);
   }
 
   /** For a filesystem whose device is already dead: nothing left to flush, so detach it lazily. */

@@ -98,7 +98,8 @@ public final class HostAttachments {
    */
   public HostAttachment mount(VolumeRecord v, Path path, String holder) {
     if ("none".equals(v.fs())) {
-      throw new AttachException("volume " + v.name() + " has no filesystem (fs none): attach it as a block device with"
+      // A refusal because of the volume's spec, not a failure on the host: the caller's to fix (409, not 500).
+      throw AttachException.conflict("volume " + v.name() + " has no filesystem (fs none): attach it as a block device with"
           + " pxctl host attach instead of mounting it");
     }
     synchronized (lock(v)) {

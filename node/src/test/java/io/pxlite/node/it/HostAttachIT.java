@@ -173,6 +173,15 @@ class HostAttachIT {
     assertThat(mountAt(mnt)).isPresent();
     assertThat(inspect("hv-b").get("device_path").asText()).isEqualTo(dev);
 
+    // A filesystem in use is not unmounted (never lazily, which could drop writes): the unmount fails and says why.
+    try (FileChannel open = FileChannel.open(mnt.resolve("open.txt"), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+      NodeProcess.Reply busy = post("hv-b", "unmount", mnt.toString());
+      assertThat(busy.status()).isEqualTo(409);
+      assertThat(error(busy)).contains("cannot unmount " + mnt).contains("busy");
+      assertThat(mountAt(mnt)).contains(new Mount(mnt.toString(), "ext4", dev));
+      assertThat(texts(inspect("hv-b").get("attach_path"))).containsExactly(mnt.toString());
+    }
+
     // Mounting it at a second path is fine; both go with their unmounts.
     ok(post("hv-b", "mount", elsewhere.toString()));
     assertThat(mountAt(elsewhere)).contains(new Mount(elsewhere.toString(), "ext4", dev));
