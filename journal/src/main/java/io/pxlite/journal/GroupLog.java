@@ -1,5 +1,9 @@
 package io.pxlite.journal;
 
+import io.pxlite.journal.event.VolumeQuery;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+
 import io.pxlite.journal.event.EventCodec;
 import io.pxlite.journal.event.EventOutcome;
 import io.pxlite.journal.event.VolumeEvent;
@@ -133,6 +137,57 @@ public final class GroupLog implements AutoCloseable {
       inFlight--;
       sendWhileRoom();
     }
+  }
+
+  // ------------------------------------------------------------------ reads through the group
+
+  /**
+   * The index a replica must have applied before a local read is fresh: the leader's applied index,
+   * learned by a linearizable read (so no write acknowledged anywhere is missed).
+   */
+  public CompletableFuture<Long> appliedIndex() {
+    return query(new VolumeQuery.AppliedIndex()).thenApply(b -> b.asReadOnlyByteBuffer().getLong());
+  }
+
+  /** A volume's size as the group's current leader knows it; empty if it has no such volume. */
+  public CompletableFuture<java.util.OptionalLong> size(long volumeId) {
+    return query(new VolumeQuery.Size(volumeId)).thenApply(b -> b.isEmpty()
+        ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(b.asReadOnlyByteBuffer().getLong()));
+  }
+
+  /** Bytes of a volume read by the group (for nodes that hold no replica). */
+  public CompletableFuture<ByteString> read(long volumeId, long offset, int length) {
+    return query(new VolumeQuery.Read(volumeId, offset, length));
+  }
+
+  private CompletableFuture<ByteString> query(VolumeQuery q) {
+    return client.async().sendReadOnly(Message.valueOf(VolumeQuery.encode(q))).handle((reply, error) -> {
+      if (error != null || !reply.isSuccess()) {
+        Throwable cause = error != null ? unwrap(error) : reply.getException();
+        throw new JournalException("replica group " + group.id() + " did not answer " + q + ": " + cause, cause);
+      }
+      return reply.getMessage().getContent();
+    });
+  }
+
+  // ------------------------------------------------------------------ leadership and state
+
+  /** Asks the group to make {@code nodeId} its leader; false if it did not happen within the timeout. */
+  public boolean transferLeadership(String nodeId, java.time.Duration timeout) {
+    try {
+      return client.admin().transferLeadership(RaftPeerId.valueOf(nodeId), timeout.toMillis()).isSuccess();
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /** What the group's leader reports about itself and its followers. */
+  public GroupStatus status() {
+    return GroupStatus.ask(client, group);
+  }
+
+  public ReplicaGroup group() {
+    return group;
   }
 
   private static Throwable unwrap(Throwable error) {

@@ -5,6 +5,8 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.StreamSupport;
@@ -12,9 +14,12 @@ import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.protocol.exceptions.AlreadyExistsException;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.protocol.TermIndex;
 import org.apache.ratis.statemachine.StateMachine;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * This node's Raft server: one Ratis server hosting a division for every replica group the node
@@ -22,6 +27,7 @@ import org.apache.ratis.statemachine.StateMachine;
  * group found in the storage directory, so a restarted node rejoins its groups by itself.
  */
 public final class JournalServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(JournalServer.class);
   private static final Duration LEADER_WAIT = Duration.ofSeconds(30);
 
   private final String nodeId;
@@ -65,26 +71,84 @@ public final class JournalServer implements AutoCloseable {
   }
 
   /**
-   * Makes sure this node runs a division of {@code group} (creating it, empty, on first use) and
-   * returns the client that submits events to the group.
+   * Makes sure every member of {@code group} runs a division of it (creating it, empty, where it is
+   * missing) and returns the client that submits events to the group. A member that cannot be
+   * reached now is skipped as long as a majority hosts the group: it joins when it starts (see
+   * {@link #hostLocally}) and then catches up from the log.
    */
   public GroupLog join(ReplicaGroup group) {
-    if (!hosts(group)) {
-      try (RaftClient admin = RaftClient.newBuilder()
-          .setRaftGroup(group.toRaftGroup())
-          .setProperties(RaftSettings.clientProperties())
-          .build()) {
-        RaftClientReply reply = admin.getGroupManagementApi(server.getId()).add(group.toRaftGroup());
-        if (!reply.isSuccess()) {
-          throw new JournalException("node " + nodeId + " could not add replica group " + group.id()
-              + ": " + reply.getException());
+    boolean created = false;
+    List<String> unreachable = new ArrayList<>();
+    try (RaftClient admin = RaftClient.newBuilder()
+        .setRaftGroup(group.toRaftGroup())
+        .setProperties(RaftSettings.clientProperties())
+        .build()) {
+      for (ReplicaPeer peer : group.peers()) {
+        if (peer.nodeId().equals(nodeId)) {
+          created |= hostLocally(group);
+          continue;
         }
-      } catch (IOException e) {
-        throw new JournalException("node " + nodeId + " could not add replica group " + group.id() + ": "
-            + e.getMessage(), e);
+        try {
+          RaftClientReply reply = admin.getGroupManagementApi(RaftPeerId.valueOf(peer.nodeId())).add(group.toRaftGroup());
+          if (!reply.isSuccess() && !alreadyHosted(reply)) {
+            unreachable.add(peer.nodeId() + " (" + reply.getException() + ")");
+          }
+        } catch (AlreadyExistsException e) {
+          // Joined before: nothing to do.
+        } catch (IOException e) {
+          unreachable.add(peer.nodeId() + " (" + e.getMessage() + ")");
+        }
       }
+    } catch (IOException e) {
+      throw new JournalException("cannot reach replica group " + group.id() + ": " + e.getMessage(), e);
+    }
+    int hosting = group.peers().size() - unreachable.size();
+    if (hosting <= group.peers().size() / 2) {
+      throw new JournalException("replica group " + group.id() + " cannot be formed: only " + hosting + " of "
+          + group.peers().size() + " members reachable; unreachable: " + String.join(", ", unreachable));
+    }
+    if (!unreachable.isEmpty()) {
+      LOG.warn("replica group {} formed without {}; they join when they start", group.id(), unreachable);
+    }
+    if (created) {
       awaitLeader(group, LEADER_WAIT);
     }
+    return logs.computeIfAbsent(group.id(), id -> GroupLog.open(group));
+  }
+
+  /**
+   * Adds a division of {@code group} to this server if it has none.
+   *
+   * @return whether it was added now
+   */
+  public boolean hostLocally(ReplicaGroup group) {
+    if (hosts(group)) {
+      return false;
+    }
+    try (RaftClient admin = RaftClient.newBuilder()
+        .setRaftGroup(group.toRaftGroup())
+        .setProperties(RaftSettings.clientProperties())
+        .build()) {
+      RaftClientReply reply = admin.getGroupManagementApi(server.getId()).add(group.toRaftGroup());
+      if (!reply.isSuccess() && !alreadyHosted(reply)) {
+        throw new JournalException("node " + nodeId + " could not add replica group " + group.id()
+            + ": " + reply.getException());
+      }
+      return true;
+    } catch (AlreadyExistsException e) {
+      return false;
+    } catch (IOException e) {
+      throw new JournalException("node " + nodeId + " could not add replica group " + group.id() + ": "
+          + e.getMessage(), e);
+    }
+  }
+
+  private static boolean alreadyHosted(RaftClientReply reply) {
+    return reply.getException() != null && String.valueOf(reply.getException().getMessage()).contains("already exists");
+  }
+
+  /** The client of a group this node submits to, whether or not it is a member. */
+  public GroupLog log(ReplicaGroup group) {
     return logs.computeIfAbsent(group.id(), id -> GroupLog.open(group));
   }
 
@@ -96,6 +160,10 @@ public final class JournalServer implements AutoCloseable {
     long deadline = System.nanoTime() + timeout.toNanos();
     try {
       RaftServer.Division division = server.getDivision(group.id());
+      if (group.peers().size() > 1) {
+        // Other members may still be starting: the group's clients retry until one leads.
+        return;
+      }
       while (System.nanoTime() < deadline) {
         RaftPeerId leader = division.getInfo().getLeaderId();
         if (leader != null && (!leader.equals(server.getId()) || division.getInfo().isLeaderReady())) {

@@ -53,7 +53,9 @@ public final class RaftSettings {
     // Commit-index metadata entries would cost a second log write (and fsync) per commit; Raft
     // re-derives the commit index after a restart, so they buy nothing pxlite needs.
     RaftServerConfigKeys.Log.setLogMetadataEnabled(p, false);
-    RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, true);
+    // Purge only what every replica has: a replica that was down catches up from the log, instead of
+    // needing a rebuild as soon as the others checkpoint.
+    RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, false);
     RaftServerConfigKeys.Log.Appender.setBufferByteLimit(p, APPENDER_BYTES);
     RaftServerConfigKeys.Log.Appender.setBufferElementLimit(p, APPENDER_ELEMENTS);
     RaftServerConfigKeys.Log.Appender.setWaitTimeMin(p, TimeDuration.ZERO);
@@ -66,6 +68,9 @@ public final class RaftSettings {
     RaftServerConfigKeys.Rpc.setTimeoutMax(p, TimeDuration.valueOf(2000, TimeUnit.MILLISECONDS));
     RaftServerConfigKeys.Rpc.setRequestTimeout(p, TimeDuration.valueOf(5, TimeUnit.SECONDS));
     RaftServerConfigKeys.LeaderElection.setPreVote(p, true);
+    // Reads through Ratis (a node with no replica, or learning the applied index) confirm leadership
+    // and wait for the apply, so a deposed leader never answers with stale data.
+    RaftServerConfigKeys.Read.setOption(p, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
 
     RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(p, true);
     RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p, SNAPSHOT_EVERY_ENTRIES);

@@ -107,6 +107,7 @@ public final class NodeDaemon implements AutoCloseable {
 
     journal.awaitReplay(REPLAY_TIMEOUT);
     ReplicaGroups groups = new ReplicaGroups(journal, catalog, new ReplicaPeer(nodeId, self.raftAddress()));
+    groups.joinMemberships();
     track(NbdServer.start(new VolumeExports(catalog, groups, store), config.nbdSocket(),
         config.nbdPort().map(port -> new InetSocketAddress(config.dataIp(), port))));
     // After the NBD server: attachments that outlived a restart reconnect to it.

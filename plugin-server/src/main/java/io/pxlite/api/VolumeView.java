@@ -14,6 +14,8 @@ import java.util.Map;
  * @param nbdUri how to reach the volume's NBD export on this node
  * @param devicePath the block device when attached on the node that answered, else null
  * @param attachPath where it is mounted on the node that answered
+ * @param groupLeader the node leading the volume's replica group (only in a single volume's view)
+ * @param replicaStates each replica's state (only in a single volume's view; empty in lists)
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record VolumeView(
@@ -37,4 +39,17 @@ public record VolumeView(
     String nbdUri,
     long checksumErrors,
     String devicePath,
-    List<String> attachPath) {}
+    List<String> attachPath,
+    String groupLeader,
+    List<ReplicaStateView> replicaStates) {
+
+  /**
+   * One replica of a volume.
+   *
+   * @param state {@code in sync}, {@code catching up}, or {@code down}
+   * @param logIndex how far this replica has the group's log (-1 when unknown)
+   * @param commitIndex how far the group has committed it
+   */
+  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  public record ReplicaStateView(String node, String state, long logIndex, long commitIndex) {}
+}

@@ -61,6 +61,8 @@ final class VolumeCommands implements Runnable {
           .add("Snapshot bytes", size(volume, "snapshot_bytes"))
           .add("Replica group", text(volume, "replica_group"))
           .add("Replicas", JsonFields.list(volume, "replicas"))
+          .add("Group leader", text(volume, "group_leader"))
+          .add("Replica states", replicaStates(volume))
           .add("Attached on", text(volume, "attached_on"))
           .add("Device path", text(volume, "device_path"))
           .add("Mount paths", JsonFields.list(volume, "attach_path"))
@@ -85,6 +87,19 @@ final class VolumeCommands implements Runnable {
   void delete(@Parameters(paramLabel = "VOL", description = "Volume name or id.") String ref) {
     JsonNode reply = pxctl.client().delete("/v1/volumes/" + PxliteClient.segment(ref));
     pxctl.output().show(reply, out -> out.println("Volume " + ref + " successfully deleted"));
+  }
+
+  /** {@code node: state} per replica, with progress while catching up. */
+  private static String replicaStates(JsonNode volume) {
+    java.util.List<String> out = new java.util.ArrayList<>();
+    for (JsonNode r : volume.path("replica_states")) {
+      String state = text(r, "state");
+      if (state.equals("catching up")) {
+        state += " (" + r.path("log_index").asLong() + " of " + r.path("commit_index").asLong() + ")";
+      }
+      out.add(text(r, "node") + ": " + state);
+    }
+    return out.isEmpty() ? JsonFields.NONE : String.join(", ", out);
   }
 
   /** PX's STATUS column: {@code up - attached on <node>} or {@code up - detached}. */

@@ -35,7 +35,9 @@ final class CannedBodies {
        "ctime":"2026-01-01T00:00:00Z","state":"attached","status":"up","used_bytes":1610612736,
        "snapshot_bytes":0,"replica_group":"rg-1","replicas":["node-1","node-2"],
        "attached_on":"node-1","nbd_uri":"nbd://10.0.1.1:10809/vol-1","checksum_errors":0,
-       "device_path":"/dev/nbd0","attach_path":["/mnt/db","/var/lib/osd/mounts/db"]}
+       "device_path":"/dev/nbd0","attach_path":["/mnt/db","/var/lib/osd/mounts/db"],"group_leader":"node-1",
+       "replica_states":[{"node":"node-1","state":"in sync","log_index":40,"commit_index":40},
+                         {"node":"node-2","state":"catching up","log_index":12,"commit_index":40}]}
       """;
 
   static final String VOLUME_LOGS = """

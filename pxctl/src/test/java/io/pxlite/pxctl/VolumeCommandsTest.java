@@ -119,6 +119,8 @@ class VolumeCommandsTest {
           Snapshot bytes     :  0 B
           Replica group      :  rg-1
           Replicas           :  node-1, node-2
+          Group leader       :  node-1
+          Replica states     :  node-1: in sync, node-2: catching up (12 of 40)
           Attached on        :  node-1
           Device path        :  /dev/nbd0
           Mount paths        :  /mnt/db, /var/lib/osd/mounts/db
@@ -137,7 +139,7 @@ class VolumeCommandsTest {
 
       assertThat(run.out())
           .contains("Snapshot interval  :  off\n", "Labels             :  -\n", "Attached on        :  -\n",
-              "Device path        :  -\n", "Mount paths        :  -\n",
+              "Device path        :  -\n", "Mount paths        :  -\n", "Replica states     :  -\n",
               "Status             :  up - detached\n", "Checksum errors    :  3\n");
     }
   }

@@ -1,8 +1,11 @@
 package io.pxlite.statemachine;
 
+import io.pxlite.journal.event.MalformedEventException;
+import io.pxlite.journal.event.VolumeQuery;
 import io.pxlite.store.ApplyPosition;
 import io.pxlite.store.BlockStore;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
 import org.apache.ratis.protocol.Message;
@@ -21,6 +24,9 @@ import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
  * the node's block store, under the group's own log stream.
  */
 public final class VolumeStateMachine extends BaseStateMachine {
+  /** The largest read one query may ask for; the NBD server splits nothing, so it must cover a request. */
+  static final int MAX_READ_BYTES = 32 << 20;
+
   private final BlockStore store;
   private final EventApplier applier;
   private String stream;
@@ -72,6 +78,38 @@ public final class VolumeStateMachine extends BaseStateMachine {
     // pass them so that the durable position Ratis restarts from is never behind a purged entry.
     applier.recordApplied(new ApplyPosition(stream, index, term));
     super.notifyTermIndexUpdated(term, index);
+  }
+
+  /**
+   * Answers a {@link VolumeQuery} from this replica's store. Ratis calls it for a linearizable read
+   * only once this replica has applied everything committed before the read, so the answer is fresh.
+   */
+  @Override
+  public CompletableFuture<Message> query(Message request) {
+    try {
+      VolumeQuery q = VolumeQuery.decode(request.getContent());
+      if (q instanceof VolumeQuery.AppliedIndex) {
+        return CompletableFuture.completedFuture(Message.valueOf(
+            ByteString.copyFrom(ByteBuffer.allocate(Long.BYTES).putLong(0, getLastAppliedTermIndex().getIndex()))));
+      }
+      if (q instanceof VolumeQuery.Size size) {
+        if (!store.hasVolume(size.volumeId())) {
+          return CompletableFuture.completedFuture(Message.EMPTY);
+        }
+        long bytes = store.view(size.volumeId()).sizeBytes();
+        return CompletableFuture.completedFuture(Message.valueOf(
+            ByteString.copyFrom(ByteBuffer.allocate(Long.BYTES).putLong(0, bytes))));
+      }
+      VolumeQuery.Read read = (VolumeQuery.Read) q;
+      if (read.length() < 0 || read.length() > MAX_READ_BYTES) {
+        throw new MalformedEventException("read of " + read.length() + " bytes (at most " + MAX_READ_BYTES + ")");
+      }
+      ByteBuffer data = ByteBuffer.allocate(read.length());
+      store.view(read.volumeId()).read(read.offset(), data);
+      return CompletableFuture.completedFuture(Message.valueOf(ByteString.copyFrom(data.array())));
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
   }
 
   @Override

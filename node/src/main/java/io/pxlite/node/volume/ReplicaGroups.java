@@ -5,18 +5,25 @@ import io.pxlite.journal.JournalServer;
 import io.pxlite.journal.ReplicaGroup;
 import io.pxlite.journal.ReplicaPeer;
 import io.pxlite.node.kvdb.ClusterCatalog;
+import io.pxlite.node.kvdb.KvdbUnavailableException;
 import io.pxlite.node.kvdb.NodeRecord;
 import io.pxlite.node.kvdb.VolumeRecord;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The replica groups this node submits to, by group id. A group's members come from the volume's
  * replica list; their Raft addresses from the node records, looked up once per group and then kept,
- * so the data path does not go to the kvdb.
+ * so the data path does not go to the kvdb. A node that holds no replica of a volume still submits
+ * to (and reads through) its group as a client.
  */
 public final class ReplicaGroups {
+  private static final Logger LOG = LoggerFactory.getLogger(ReplicaGroups.class);
+
   private final JournalServer journal;
   private final ClusterCatalog catalog;
   private final ReplicaPeer self;
@@ -28,11 +35,15 @@ public final class ReplicaGroups {
     this.self = self;
   }
 
-  /** The group for a new volume placed on {@code nodeIds}. */
+  public String selfId() {
+    return self.nodeId();
+  }
+
+  /** The group for a volume placed on {@code nodeIds}. */
   public ReplicaGroup groupOf(List<String> nodeIds) {
     Map<String, NodeRecord> nodes = nodeIds.equals(List.of(self.nodeId()))
         ? Map.of()
-        : catalog.nodes().stream().collect(java.util.stream.Collectors.toMap(NodeRecord::id, n -> n));
+        : catalog.nodes().stream().collect(Collectors.toMap(NodeRecord::id, n -> n));
     List<ReplicaPeer> peers = nodeIds.stream()
         .map(id -> id.equals(self.nodeId()) ? self : peer(nodes.get(id), id))
         .toList();
@@ -46,16 +57,41 @@ public final class ReplicaGroups {
     return new ReplicaPeer(node.id(), node.raftAddress());
   }
 
-  /** The log of a volume's group, joining the group on first use. */
+  /** The log of a volume's group; a member that does not host the group yet joins it first. */
   public GroupLog logOf(VolumeRecord volume) {
     GroupLog log = logs.get(volume.replicaGroup());
     if (log != null) {
       return log;
     }
-    return join(groupOf(volume.replicas()));
+    ReplicaGroup group = groupOf(volume.replicas());
+    if (volume.replicas().contains(self.nodeId())) {
+      journal.hostLocally(group);
+    }
+    return logs.computeIfAbsent(group.streamName(), id -> journal.log(group));
   }
 
+  /** Forms a new group on all its members (a majority must be reachable). */
   public GroupLog join(ReplicaGroup group) {
     return logs.computeIfAbsent(group.streamName(), id -> journal.join(group));
+  }
+
+  /**
+   * At start: hosts every group this node is a member of per the catalog, including groups formed
+   * while it was down (Ratis reopens those it already had by itself). The leader then sends what the
+   * new member is missing.
+   */
+  public void joinMemberships() {
+    for (VolumeRecord v : catalog.cachedVolumes()) {
+      if (!v.replicas().contains(self.nodeId()) || v.replicas().size() == 1) {
+        continue;
+      }
+      try {
+        if (journal.hostLocally(groupOf(v.replicas()))) {
+          LOG.info("joined replica group {} of volume {} (formed while this node was away)", v.replicaGroup(), v.name());
+        }
+      } catch (KvdbUnavailableException | IllegalStateException e) {
+        LOG.warn("cannot join the replica group of volume {} now: {}", v.name(), e.getMessage());
+      }
+    }
   }
 }

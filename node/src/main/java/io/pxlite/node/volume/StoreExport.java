@@ -1,8 +1,6 @@
 package io.pxlite.node.volume;
 
 import io.pxlite.journal.GroupLog;
-import io.pxlite.journal.RaftSettings;
-import io.pxlite.journal.event.VolumeEvent;
 import io.pxlite.nbd.AllocationRun;
 import io.pxlite.nbd.NbdError;
 import io.pxlite.nbd.NbdException;
@@ -10,37 +8,43 @@ import io.pxlite.nbd.NbdExport;
 import io.pxlite.store.BlockStore;
 import io.pxlite.store.BlockView;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * A volume or snapshot served over NBD. Writes and zeroes of a volume become events in its
- * replica-group log and complete when committed and applied; a snapshot has no log and refuses
- * them. Reads come from this node's block store, which has applied every acknowledged write because
- * acknowledgement waits for the local apply.
+ * A volume or snapshot served over NBD from this node's replica. Writes and zeroes of a volume go
+ * through {@link VolumeLogWriter}; a snapshot has no log and refuses them. Reads come from the local
+ * block store once it has applied the volume's {@link ReadFloor} — at once on the group's leader,
+ * after a short wait on a follower that lags.
  */
 final class StoreExport implements NbdExport {
   private final String name;
   private final long id;
   private final BlockStore store;
-  /** The volume's log; empty for a snapshot, which is read-only. */
+  /** The volume's log and its writer; empty for a snapshot, which is read-only. */
   private final Optional<GroupLog> log;
+  private final Optional<VolumeLogWriter> writer;
+  private final ReadFloor floor;
+  /** Learned once per connection: a new connection must see writes acknowledged anywhere before it. */
+  private volatile boolean floorKnown;
 
-  private StoreExport(String name, long id, BlockStore store, Optional<GroupLog> log) {
+  private StoreExport(String name, long id, BlockStore store, Optional<GroupLog> log, ReadFloor floor) {
     this.name = name;
     this.id = id;
     this.store = store;
     this.log = log;
+    this.writer = log.map(l -> new VolumeLogWriter(name, id, l, floor));
+    this.floor = floor;
+    this.floorKnown = log.isEmpty();
   }
 
-  static StoreExport volume(String name, long volumeId, BlockStore store, GroupLog log) {
-    return new StoreExport(name, volumeId, store, Optional.of(log));
+  static StoreExport volume(String name, long volumeId, BlockStore store, GroupLog log, ReadFloor floor) {
+    return new StoreExport(name, volumeId, store, Optional.of(log), floor);
   }
 
   static StoreExport snapshot(String name, long snapshotId, BlockStore store) {
-    return new StoreExport(name, snapshotId, store, Optional.empty());
+    return new StoreExport(name, snapshotId, store, Optional.empty(), new ReadFloor());
   }
 
   @Override
@@ -64,6 +68,7 @@ final class StoreExport implements NbdExport {
 
   @Override
   public void read(long offset, ByteBuffer dst) {
+    awaitFresh();
     try {
       view().read(offset, dst);
       // The store fills without moving the position; the NBD port expects the buffer consumed.
@@ -73,24 +78,29 @@ final class StoreExport implements NbdExport {
     }
   }
 
+  private void awaitFresh() {
+    if (log.isEmpty()) {
+      return;
+    }
+    if (!floorKnown) {
+      floor.catchUpWith(log.get(), name);
+      floorKnown = true;
+    }
+    floor.await(store, log.get().group().streamName(), name);
+  }
+
   @Override
   public CompletableFuture<Void> write(long offset, ByteBuffer data) {
-    // Large writes become several events: each log entry stays within the Raft batch limits.
-    List<CompletableFuture<Void>> parts = new ArrayList<>();
-    ByteBuffer rest = data.slice();
-    long at = offset;
-    while (rest.hasRemaining()) {
-      int n = Math.min(rest.remaining(), RaftSettings.MAX_EVENT_BYTES);
-      parts.add(submit(new VolumeEvent.Write(id, at, rest.slice().limit(n))));
-      rest.position(rest.position() + n);
-      at += n;
-    }
-    return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new));
+    return writer.map(w -> w.write(offset, data)).orElseGet(this::readOnlyRefusal);
   }
 
   @Override
   public CompletableFuture<Void> zero(long offset, long length) {
-    return submit(new VolumeEvent.Zero(id, offset, length));
+    return writer.map(w -> w.zero(offset, length)).orElseGet(this::readOnlyRefusal);
+  }
+
+  private CompletableFuture<Void> readOnlyRefusal() {
+    return CompletableFuture.failedFuture(new NbdException(NbdError.EPERM, name + " is a snapshot and read-only"));
   }
 
   @Override
@@ -101,6 +111,7 @@ final class StoreExport implements NbdExport {
 
   @Override
   public List<AllocationRun> allocation(long offset, long length) {
+    awaitFresh();
     try {
       return view().allocation(offset, length).stream()
           .map(e -> new AllocationRun(e.offset(), e.length(), e.hole()))
@@ -108,25 +119,5 @@ final class StoreExport implements NbdExport {
     } catch (RuntimeException e) {
       throw OutcomeErrors.translate(e, name);
     }
-  }
-
-  private CompletableFuture<Void> submit(VolumeEvent event) {
-    if (log.isEmpty()) {
-      return CompletableFuture.failedFuture(
-          new NbdException(NbdError.EPERM, name + " is a snapshot and read-only"));
-    }
-    CompletableFuture<Void> done = new CompletableFuture<>();
-    log.get().submit(event).whenComplete((outcome, error) -> {
-      try {
-        if (error != null) {
-          throw OutcomeErrors.translate(error, name);
-        }
-        OutcomeErrors.check(outcome, name);
-        done.complete(null);
-      } catch (RuntimeException e) {
-        done.completeExceptionally(e);
-      }
-    });
-    return done;
   }
 }

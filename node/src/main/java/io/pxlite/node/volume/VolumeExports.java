@@ -3,21 +3,37 @@ package io.pxlite.node.volume;
 import io.pxlite.nbd.NbdExport;
 import io.pxlite.nbd.NbdExportCatalog;
 import io.pxlite.node.kvdb.ClusterCatalog;
+import io.pxlite.node.kvdb.KvdbUnavailableException;
 import io.pxlite.node.kvdb.SnapshotRecord;
 import io.pxlite.node.kvdb.VolumeRecord;
 import io.pxlite.store.BlockStore;
+import io.pxlite.journal.GroupLog;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * The NBD exports of this node: every volume and snapshot whose data this node holds, by name.
+ * The NBD exports of this node, by name: every volume (from this node's replica, or read through
+ * its group where this node holds none) and every snapshot whose data this node holds.
  * Looks names up in the catalog's cache so that new connections work while the kvdb is away.
  */
 public final class VolumeExports implements NbdExportCatalog {
   private final ClusterCatalog catalog;
   private final ReplicaGroups groups;
   private final BlockStore store;
+  /** Per volume, shared by every connection on this node. */
+  private final Map<Long, ReadFloor> floors = new ConcurrentHashMap<>();
+  private final ExecutorService lookups = Executors.newCachedThreadPool(r -> {
+    Thread t = new Thread(r, "pxlite-export-lookup");
+    t.setDaemon(true);
+    return t;
+  });
 
   public VolumeExports(ClusterCatalog catalog, ReplicaGroups groups, BlockStore store) {
     this.catalog = catalog;
@@ -27,16 +43,40 @@ public final class VolumeExports implements NbdExportCatalog {
 
   @Override
   public Optional<NbdExport> find(String name) {
-    Optional<VolumeRecord> volume = catalog.cachedVolume(name);
-    if (volume.isPresent() && store.hasVolume(volume.get().numericId())) {
+    // A volume created through another node is not in this node's cache until asked for.
+    Optional<VolumeRecord> volume = catalog.cachedVolume(name).or(() -> fromKvdb(name));
+    if (volume.isPresent()) {
       VolumeRecord v = volume.get();
-      return Optional.of(StoreExport.volume(v.name(), v.numericId(), store, groups.logOf(v)));
+      GroupLog log = groups.logOf(v);
+      if (store.hasVolume(v.numericId())) {
+        return Optional.of(StoreExport.volume(v.name(), v.numericId(), store, log,
+            floors.computeIfAbsent(v.numericId(), id -> new ReadFloor())));
+      }
+      if (!v.replicas().contains(groups.selfId())) {
+        return Optional.of(RemoteExport.open(v.name(), v.numericId(), log));
+      }
     }
     Optional<SnapshotRecord> snapshot = catalog.cachedSnapshot(name);
     if (snapshot.isPresent() && store.snapshotParent(snapshot.get().numericId()).isPresent()) {
       return Optional.of(StoreExport.snapshot(name, snapshot.get().numericId(), store));
     }
     return Optional.empty();
+  }
+
+  /**
+   * Asked on a thread of its own: NBD negotiation runs on a Netty event loop, and jetcd (Vert.x
+   * underneath) would try to complete the call on that very loop while it waits — a deadlock
+   * that ends only at the kvdb deadline.
+   */
+  private Optional<VolumeRecord> fromKvdb(String name) {
+    try {
+      return CompletableFuture.supplyAsync(() -> catalog.volume(name), lookups).join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof KvdbUnavailableException) {
+        return Optional.empty();
+      }
+      throw e;
+    }
   }
 
   @Override

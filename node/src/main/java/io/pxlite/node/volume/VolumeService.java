@@ -77,7 +77,7 @@ public final class VolumeService implements ManagementService {
 
   @Override
   public StatusView status() {
-    NodeView me = nodeView(self.record(), true);
+    NodeView me = nodeView(self.record(), true, catalog.cachedVolumes());
     List<String> endpoints = config.kvdbEndpoints().stream().map(URI::toString).toList();
     try {
       List<NodeRecord> nodes = catalog.nodes();
@@ -96,7 +96,10 @@ public final class VolumeService implements ManagementService {
 
   @Override
   public List<NodeView> nodes() {
-    return call(() -> catalog.nodes().stream().map(n -> nodeView(n, catalog.isAlive(n.id()))).toList());
+    return call(() -> {
+      List<VolumeRecord> known = catalog.volumes();
+      return catalog.nodes().stream().map(n -> nodeView(n, catalog.isAlive(n.id()), known)).toList();
+    });
   }
 
   @Override
@@ -107,8 +110,8 @@ public final class VolumeService implements ManagementService {
         .orElseThrow(() -> ApiException.notFound("no node '" + ref + "' in cluster " + config.clusterId()));
   }
 
-  private NodeView nodeView(NodeRecord n, boolean alive) {
-    int volumes = (int) catalog.cachedVolumes().stream().filter(v -> v.replicas().contains(n.id())).count();
+  private NodeView nodeView(NodeRecord n, boolean alive, java.util.Collection<VolumeRecord> known) {
+    int volumes = (int) known.stream().filter(v -> v.replicas().contains(n.id())).count();
     return new NodeView(n.id(), n.mgmtIp(), n.dataIp(), alive ? "online" : "offline", n.cpus(), n.memTotalBytes(),
         n.memFreeBytes(), n.capacityBytes(), n.freeBytes(), volumes,
         n.devices().stream().map(d -> new NodeView.DeviceView(d.id(), d.path(), d.capacityBytes(), d.usedBytes())).toList());
@@ -121,17 +124,8 @@ public final class VolumeService implements ManagementService {
     String name = validName(request.name(), "volume");
     VolumeSpec spec = VolumeSpecParser.fromRequest(request);
     return call(() -> {
-      List<NodeRecord> online = catalog.nodes().stream().filter(n -> catalog.isAlive(n.id())).toList();
-      if (spec.repl() > online.size()) {
-        throw ApiException.badRequest("repl " + spec.repl() + " needs " + spec.repl() + " nodes; cluster "
-            + config.clusterId() + " has " + online.size() + " online");
-      }
-      List<String> replicas = List.of(self.id());
-      long pool = self.record().capacityBytes();
-      if (spec.sizeBytes() > pool) {
-        throw ApiException.badRequest("volume size " + ByteSize.format(spec.sizeBytes()) + " is larger than the pool ("
-            + ByteSize.format(pool) + " on node " + self.id() + ")");
-      }
+      List<String> replicas = Placement.choose(catalog.nodes(), catalog::isAlive, spec.repl(), spec.sizeBytes(),
+          config.clusterId());
       long id = VolumeIds.next();
       ReplicaGroup group = groups.groupOf(replicas);
       VolumeRecord record = new VolumeRecord(VolumeIds.format(id), name, spec.sizeBytes(), spec.repl(), spec.fs(),
@@ -226,21 +220,30 @@ public final class VolumeService implements ManagementService {
     });
   }
 
+  /** A single volume: with its group's leader and each replica's state, which cost a round of RPCs. */
   private VolumeView volumeView(VolumeRecord v) {
-    return volumeView(v, catalog.attachment(v.id()).map(AttachmentRecord::nodeId));
+    VolumeView plain = volumeView(v, catalog.attachment(v.id()).map(AttachmentRecord::nodeId));
+    ReplicaStates states = ReplicaStates.of(v, groups.logOf(v).status(), catalog::isAlive);
+    return new VolumeView(plain.id(), plain.name(), plain.sizeBytes(), plain.repl(), plain.fs(), plain.blockSize(),
+        plain.ioPriority(), plain.snapInterval(), plain.labels(), plain.ctime(), plain.state(),
+        states.degraded() && "up".equals(plain.status()) ? "degraded" : plain.status(), plain.usedBytes(),
+        plain.snapshotBytes(), plain.replicaGroup(), plain.replicas(), plain.attachedOn(), plain.nbdUri(),
+        plain.checksumErrors(), plain.devicePath(), plain.attachPath(), states.leader(), states.replicas());
   }
 
   private VolumeView volumeView(VolumeRecord v, Optional<String> attachedOn) {
     Optional<VolumeUsage> usage = store.hasVolume(v.numericId()) ? Optional.of(store.usage(v.numericId())) : Optional.empty();
-    String status = usage.isPresent() ? "up" : "down";
-    String state = usage.isEmpty() ? "error" : attachedOn.isPresent() ? "attached" : "detached";
-    Optional<HostAttachment> here = attachments.find(v.name());
+    // A node without a replica has no local usage to show; the volume is still up.
+    boolean here = v.replicas().contains(self.id());
+    String status = usage.isPresent() || !here ? "up" : "down";
+    String state = usage.isEmpty() && here ? "error" : attachedOn.isPresent() ? "attached" : "detached";
+    Optional<HostAttachment> local = attachments.find(v.name());
     return new VolumeView(v.id(), v.name(), v.sizeBytes(), v.repl(), v.fs(), v.blockSize(), v.ioPriority(),
         v.snapInterval(), v.labels(), v.ctime(), state, status,
         usage.map(VolumeUsage::liveBytes).orElse(0L), usage.map(VolumeUsage::snapshotBytes).orElse(0L),
         v.replicaGroup(), v.replicas(), attachedOn.orElse(null), nbdUri(v.name()), store.checksumErrors(),
-        here.map(a -> a.device().devicePath()).orElse(null),
-        here.map(a -> List.copyOf(a.mounts().keySet())).orElse(List.of()));
+        local.map(a -> a.device().devicePath()).orElse(null),
+        local.map(a -> List.copyOf(a.mounts().keySet())).orElse(List.of()), null, List.of());
   }
 
   private String nbdUri(String exportName) {

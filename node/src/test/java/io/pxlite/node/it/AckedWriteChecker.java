@@ -22,6 +22,9 @@ public final class AckedWriteChecker {
   private final BitSet inFlight;
   private final AtomicLong acks = new AtomicLong();
   private final SplittableRandom random = new SplittableRandom(42);
+  /** When the last acknowledgement arrived, and the longest wait between two (a failover's stall). */
+  private final AtomicLong lastAckNanos = new AtomicLong(System.nanoTime());
+  private final AtomicLong longestGapNanos = new AtomicLong();
 
   public AckedWriteChecker(int blocks) {
     this.blocks = blocks;
@@ -37,10 +40,26 @@ public final class AckedWriteChecker {
    * @return how many writes were acknowledged in this run
    */
   public long run(NbdClient client, int queueDepth, long maxWrites, long triggerAt, Runnable onAcks) throws InterruptedException {
+    return run(client, queueDepth, maxWrites, Long.MAX_VALUE, triggerAt, onAcks);
+  }
+
+  /** Writes for {@code duration} (or until the connection breaks). */
+  public long runFor(NbdClient client, int queueDepth, java.time.Duration duration) throws InterruptedException {
+    return run(client, queueDepth, Long.MAX_VALUE, System.nanoTime() + duration.toNanos(), Long.MAX_VALUE, () -> { });
+  }
+
+  /** The longest time between two acknowledgements so far, e.g. how long writes stalled in a failover. */
+  public long longestAckGapMillis() {
+    return TimeUnit.NANOSECONDS.toMillis(longestGapNanos.get());
+  }
+
+  private long run(NbdClient client, int queueDepth, long maxWrites, long deadlineNanos, long triggerAt, Runnable onAcks)
+      throws InterruptedException {
     Semaphore slots = new Semaphore(queueDepth);
     long before = acks.get();
+    lastAckNanos.set(System.nanoTime());
     boolean triggered = false;
-    for (long i = 0; i < maxWrites; i++) {
+    for (long i = 0; i < maxWrites && System.nanoTime() - deadlineNanos < 0; i++) {
       if (!slots.tryAcquire(30, TimeUnit.SECONDS)) {
         throw new AssertionError("no write completed within 30s");
       }
@@ -55,6 +74,9 @@ public final class AckedWriteChecker {
         if (error == null) {
           acked.accumulateAndGet(block, version, Math::max);
           acks.incrementAndGet();
+          long now = System.nanoTime();
+          long previous = lastAckNanos.getAndSet(now);
+          longestGapNanos.accumulateAndGet(now - previous, Math::max);
         }
         synchronized (inFlight) {
           inFlight.clear(block);

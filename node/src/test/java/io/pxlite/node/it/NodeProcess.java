@@ -23,12 +23,16 @@ public final class NodeProcess implements AutoCloseable {
   private final Path config;
   private final Path log;
   private final int nbdPort;
+  private final Path mountsDir;
+  private final String address;
   private Process process;
 
-  private NodeProcess(Path dir, Path config, int nbdPort) {
+  private NodeProcess(Path dir, Path config, int nbdPort, Path mountsDir, String address) {
+    this.address = address;
     this.dir = dir;
     this.config = config;
     this.nbdPort = nbdPort;
+    this.mountsDir = mountsDir;
     this.log = dir.resolve("node.log");
   }
 
@@ -38,6 +42,30 @@ public final class NodeProcess implements AutoCloseable {
   }
 
   public static NodeProcess start(Path dir, EtcdProcess etcd, String clusterId, String deviceSize) {
+    // Each test node gets its own plugin socket; the host's pxd.sock is left to whoever owns it.
+    return start(dir, etcd, clusterId, deviceSize, dir.resolve("pxd.sock"), dir.resolve("mounts"));
+  }
+
+  /**
+   * Like {@link #start(Path, EtcdProcess)}, with the Docker plugin's socket and mounts dir chosen by
+   * the test: dockerd finds a volume plugin only by its socket in /run/docker/plugins.
+   */
+  public static NodeProcess start(Path dir, EtcdProcess etcd, Path dockerPluginSocket, Path mountsDir) {
+    return start(dir, etcd, "it-" + UUID.randomUUID().toString().substring(0, 8), "2G", dockerPluginSocket, mountsDir);
+  }
+
+  public static NodeProcess start(Path dir, EtcdProcess etcd, String clusterId, String deviceSize,
+      Path dockerPluginSocket, Path mountsDir) {
+    return start(dir, etcd, clusterId, deviceSize, dockerPluginSocket, mountsDir, "127.0.0.1");
+  }
+
+  /** A node of {@code clusterId} bound to its own loopback address, as one of several "hosts". */
+  public static NodeProcess startAt(Path dir, EtcdProcess etcd, String clusterId, String deviceSize, String address) {
+    return start(dir, etcd, clusterId, deviceSize, dir.resolve("pxd.sock"), dir.resolve("mounts"), address);
+  }
+
+  private static NodeProcess start(Path dir, EtcdProcess etcd, String clusterId, String deviceSize,
+      Path dockerPluginSocket, Path mountsDir, String address) {
     try {
       Files.createDirectories(dir);
       Path config = dir.resolve("config.json");
@@ -45,16 +73,15 @@ public final class NodeProcess implements AutoCloseable {
       Map<String, Object> cfg = Map.of(
           "clusterid", clusterId,
           "kvdb", List.of("etcd:" + etcd.endpoint()),
-          "mgmtip", "127.0.0.1",
-          "dataip", "127.0.0.1",
+          "mgmtip", address,
+          "dataip", address,
           "datadir", dir.resolve("data").toString(),
           "storage", Map.of("devices", List.of(dir.resolve("dev0.img").toString()), "device_size", deviceSize),
-          "mounts_dir", dir.resolve("mounts").toString(),
-          // Each test node gets its own plugin socket; the host's pxd.sock is left to whoever owns it.
+          "mounts_dir", mountsDir.toString(),
           "listeners", Map.of("mgmt_port", FreePorts.next(), "raft_port", FreePorts.next(), "nbd_port", nbdPort,
-              "docker_plugin_socket", dir.resolve("pxd.sock").toString()));
+              "docker_plugin_socket", dockerPluginSocket.toString()));
       JSON.writerWithDefaultPrettyPrinter().writeValue(config.toFile(), cfg);
-      NodeProcess node = new NodeProcess(dir, config, nbdPort);
+      NodeProcess node = new NodeProcess(dir, config, nbdPort, mountsDir, address);
       node.start();
       return node;
     } catch (IOException e) {
@@ -94,6 +121,29 @@ public final class NodeProcess implements AutoCloseable {
     return dir.resolve("data");
   }
 
+  /** Where the node mounts volumes for Docker: {@code <mountsDir>/<volume name>}. */
+  public Path mountsDir() {
+    return mountsDir;
+  }
+
+  /** Everything the node printed, across restarts (each start appends). */
+  public Path log() {
+    return log;
+  }
+
+  public boolean isAlive() {
+    return process != null && process.isAlive();
+  }
+
+  /** The node's id, from the identity file it writes on first start. */
+  public String nodeId() {
+    try {
+      return JSON.readTree(dataDir().resolve("identity.json").toFile()).get("node_id").asText();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   public Path device() {
     return dir.resolve("dev0.img");
   }
@@ -112,7 +162,7 @@ public final class NodeProcess implements AutoCloseable {
 
   /** The export over NBD's TCP listener on the node's data address. */
   public String nbdTcpUri(String export) {
-    return "nbd://127.0.0.1:" + nbdPort + "/" + export;
+    return "nbd://" + address + ":" + nbdPort + "/" + export;
   }
 
   /** SIGKILL: no shutdown hook runs, nothing is flushed. */

@@ -1,0 +1,41 @@
+package io.pxlite.node.volume;
+
+import io.pxlite.api.ApiException;
+import io.pxlite.node.config.ByteSize;
+import io.pxlite.node.kvdb.NodeRecord;
+import java.util.Comparator;
+import java.util.List;
+import java.util.function.Predicate;
+
+/**
+ * Where a new volume's replicas go: on {@code repl} distinct online nodes, the ones with the most
+ * free space first (ties broken by node id, so every node would choose alike). Thin volumes are
+ * placed by capacity: a node whose whole pool is smaller than the volume never gets a replica.
+ */
+final class Placement {
+  private Placement() {}
+
+  /**
+   * @return the chosen node ids
+   * @throws ApiException 400 saying what is missing: online nodes, or nodes with room
+   */
+  static List<String> choose(List<NodeRecord> nodes, Predicate<String> online, int repl, long sizeBytes,
+      String clusterId) {
+    List<NodeRecord> up = nodes.stream().filter(n -> online.test(n.id())).toList();
+    if (repl > up.size()) {
+      throw ApiException.badRequest("repl " + repl + " needs " + repl + " nodes; cluster " + clusterId + " has "
+          + up.size() + " online");
+    }
+    List<NodeRecord> roomy = up.stream()
+        .filter(n -> n.capacityBytes() >= sizeBytes)
+        .sorted(Comparator.comparingLong(NodeRecord::freeBytes).reversed().thenComparing(NodeRecord::id))
+        .toList();
+    if (roomy.size() < repl) {
+      long largest = up.stream().mapToLong(NodeRecord::capacityBytes).max().orElse(0);
+      throw ApiException.badRequest("volume size " + ByteSize.format(sizeBytes) + " is larger than the pool ("
+          + ByteSize.format(largest) + " on the largest node" + (roomy.isEmpty() ? "" : "; only " + roomy.size()
+          + " of the " + repl + " replicas would fit") + ")");
+    }
+    return roomy.subList(0, repl).stream().map(NodeRecord::id).toList();
+  }
+}

@@ -1,0 +1,47 @@
+package io.pxlite.node.volume;
+
+import io.pxlite.journal.GroupLog;
+import io.pxlite.nbd.NbdError;
+import io.pxlite.nbd.NbdException;
+import io.pxlite.store.BlockStore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * How far this node's replica must have applied a group's log before it may serve a read: the
+ * highest index of any write acknowledged here, and, from the first read of a connection on, the
+ * group's applied index at that moment (which covers writes acknowledged on other nodes). A follower
+ * replica can lag its leader; waiting for this floor is what keeps reads from ever being stale.
+ */
+final class ReadFloor {
+  static final long WAIT_NANOS = TimeUnit.SECONDS.toNanos(30);
+
+  private final AtomicLong index = new AtomicLong(-1);
+
+  void raise(long logIndex) {
+    index.accumulateAndGet(logIndex, Math::max);
+  }
+
+  /** Raises the floor to the group's current applied index (a linearizable read of the group). */
+  void catchUpWith(GroupLog log, String export) {
+    try {
+      raise(log.appliedIndex().get(WAIT_NANOS, TimeUnit.NANOSECONDS));
+    } catch (Exception e) {
+      throw new NbdException(NbdError.EIO, export + ": cannot learn how far the replica group has applied: " + e);
+    }
+  }
+
+  /** Waits until {@code store} has applied the floor of {@code stream}. */
+  void await(BlockStore store, String stream, String export) {
+    long target = index.get();
+    long deadline = System.nanoTime() + WAIT_NANOS;
+    while (store.applied(stream).index() < target) {
+      if (System.nanoTime() > deadline) {
+        throw new NbdException(NbdError.EIO, export + ": this replica has applied up to "
+            + store.applied(stream).index() + " but a read needs " + target + "; it is not catching up");
+      }
+      LockSupport.parkNanos(100_000);
+    }
+  }
+}

@@ -1,0 +1,63 @@
+package io.pxlite.node.volume;
+
+import io.pxlite.journal.GroupLog;
+import io.pxlite.journal.RaftSettings;
+import io.pxlite.journal.event.VolumeEvent;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The write side of a volume's export: NBD writes and zeroes become events in the volume's group
+ * log and complete when the group committed and applied them. Each acknowledgement raises the
+ * volume's {@link ReadFloor}, so reads on this node never miss an acknowledged write.
+ */
+final class VolumeLogWriter {
+  private final String name;
+  private final long id;
+  private final GroupLog log;
+  private final ReadFloor floor;
+
+  VolumeLogWriter(String name, long id, GroupLog log, ReadFloor floor) {
+    this.name = name;
+    this.id = id;
+    this.log = log;
+    this.floor = floor;
+  }
+
+  CompletableFuture<Void> write(long offset, ByteBuffer data) {
+    // Large writes become several events: each log entry stays within the Raft batch limits.
+    List<CompletableFuture<Void>> parts = new ArrayList<>();
+    ByteBuffer rest = data.slice();
+    long at = offset;
+    while (rest.hasRemaining()) {
+      int n = Math.min(rest.remaining(), RaftSettings.MAX_EVENT_BYTES);
+      parts.add(submit(new VolumeEvent.Write(id, at, rest.slice().limit(n))));
+      rest.position(rest.position() + n);
+      at += n;
+    }
+    return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new));
+  }
+
+  CompletableFuture<Void> zero(long offset, long length) {
+    return submit(new VolumeEvent.Zero(id, offset, length));
+  }
+
+  private CompletableFuture<Void> submit(VolumeEvent event) {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    log.submit(event).whenComplete((outcome, error) -> {
+      try {
+        if (error != null) {
+          throw OutcomeErrors.translate(error, name);
+        }
+        OutcomeErrors.check(outcome, name);
+        floor.raise(outcome.logIndex());
+        done.complete(null);
+      } catch (RuntimeException e) {
+        done.completeExceptionally(e);
+      }
+    });
+    return done;
+  }
+}

@@ -1,0 +1,182 @@
+package io.pxlite.node.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Three real nodes on 127.0.0.1-3 with one etcd: volumes replicated synchronously across them,
+ * served from any node, surviving the loss of the group's leader and a replica that was away.
+ */
+class ReplicationIT {
+  private static final Duration CATCH_UP = Duration.ofSeconds(120);
+  @TempDir
+  static Path dir;
+  private static LocalCluster cluster;
+
+  @BeforeAll
+  static void start() throws Exception {
+    cluster = LocalCluster.start(dir.resolve("cluster"), 3);
+  }
+
+  @AfterAll
+  static void stop() {
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  @Test
+  void aRepl3VolumeHasTheSameBytesOnEveryNode() throws Exception {
+    JsonNode created = create(cluster.node(1), "r3", "256M", 3);
+    assertThat(new HashSet<>(texts(created.get("replicas")))).hasSize(3);
+    awaitInSync(cluster.node(1), "r3");
+    Path data = dir.resolve("r3.bin");
+    Files.write(data, random(32 << 20));
+    Cmd.run(Duration.ofMinutes(2), "nbdcopy", data.toString(), cluster.node(1).nbdUri("r3")).ok();
+    String expected = Cmd.run(Duration.ofSeconds(30), "sha256sum", data.toString()).ok().output().substring(0, 64);
+    for (NodeProcess n : cluster.nodes) {
+      assertThat(sha256Prefix(n, "r3", 32 << 20)).as("the first 32 MiB read through node %s", n.nodeId())
+          .isEqualTo(expected);
+    }
+    JsonNode inspect = cluster.node(2).api("GET", "/v1/volumes/r3", null).body();
+    assertThat(inspect.get("group_leader").asText()).isIn(texts(created.get("replicas")));
+    assertThat(inspect.get("replica_states")).hasSize(3);
+  }
+
+  @Test
+  void aVolumeIsServedByANodeThatHoldsNoReplica() throws Exception {
+    JsonNode created = create(cluster.node(1), "far", "64M", 1);
+    String holder = created.get("replicas").get(0).asText();
+    NodeProcess elsewhere = cluster.nodes.stream().filter(n -> !n.nodeId().equals(holder)).findFirst().orElseThrow();
+    Path data = dir.resolve("far.bin");
+    Files.write(data, random(16 << 20));
+    Cmd.run(Duration.ofMinutes(2), "nbdcopy", data.toString(), elsewhere.nbdUri("far")).ok();
+    String expected = Cmd.run(Duration.ofSeconds(30), "sha256sum", data.toString()).ok().output().substring(0, 64);
+    assertThat(sha256Prefix(elsewhere, "far", 16 << 20)).isEqualTo(expected);
+    assertThat(sha256Prefix(cluster.byId(holder), "far", 16 << 20)).isEqualTo(expected);
+    assertThat(elsewhere.api("GET", "/v1/volumes/far", null).body().get("status").asText()).isEqualTo("up");
+  }
+
+  @Test
+  void replicationIsBoundedByTheNodesOnline() {
+    NodeProcess.Reply reply = cluster.node(1).api("POST", "/v1/volumes", Map.of("name", "r4", "size", "64M", "repl", 4));
+    assertThat(reply.status()).isEqualTo(400);
+    assertThat(reply.body().get("error").asText()).contains("repl 4 needs 4 nodes").contains("3 online");
+  }
+
+  @Test
+  void killingTheLeaderLosesNoAcknowledgedWriteAndWritesResume() throws Exception {
+    create(cluster.node(1), "lead", "256M", 3);
+    awaitInSync(cluster.node(1), "lead");
+    NodeProcess leader = cluster.byId(leaderOf("lead"));
+    NodeProcess attached = cluster.other(leader).orElseThrow();
+    AckedWriteChecker checker = new AckedWriteChecker(16384);
+    long acked;
+    try (NbdClient client = NbdClient.connect(attached.nbdSocket(), "lead")) {
+      acked = checker.run(client, 32, 20_000, 2_000, leader::kill9);
+      System.out.printf("leader kill: %d writes acknowledged; longest wait between acknowledgements %d ms%n",
+          acked, checker.longestAckGapMillis());
+      assertThat(checker.longestAckGapMillis()).as("longest stall after the leader died (ms)").isLessThan(15_000);
+      checker.verify(client);
+    }
+    assertThat(acked).isEqualTo(20_000);
+    leader.start();
+    awaitInSync(attached, "lead");
+    assertReplicasIdentical("lead", 256 << 20);
+  }
+
+  @Test
+  void aReplicaAwayFor60SecondsOfWritesCatchesUpByItself() throws Exception {
+    create(cluster.node(1), "away", "256M", 3);
+    awaitInSync(cluster.node(1), "away");
+    NodeProcess leader = cluster.byId(leaderOf("away"));
+    NodeProcess away = cluster.other(leader).orElseThrow();
+    NodeProcess attached = cluster.other(leader, away).orElseThrow();
+    away.kill9();
+    AckedWriteChecker checker = new AckedWriteChecker(16384);
+    long acked;
+    try (NbdClient client = NbdClient.connect(attached.nbdSocket(), "away")) {
+      acked = checker.runFor(client, 16, Duration.ofSeconds(60));
+    }
+    away.start();
+    awaitInSync(attached, "away");
+    try (NbdClient client = NbdClient.connect(away.nbdSocket(), "away")) {
+      checker.verify(client);
+    }
+    System.out.printf("catch-up: %d writes acknowledged while a replica was away 60 s; it caught up%n", acked);
+    assertReplicasIdentical("away", 256 << 20);
+  }
+
+  // ------------------------------------------------------------------ helpers
+
+  private static JsonNode create(NodeProcess via, String name, String size, int repl) {
+    NodeProcess.Reply reply = via.api("POST", "/v1/volumes", Map.of("name", name, "size", size, "repl", repl));
+    assertThat(reply.status()).as("create %s: %s", name, reply.body()).isEqualTo(201);
+    return reply.body();
+  }
+
+  private static String leaderOf(String volume) {
+    return Poll.succeeds(Duration.ofSeconds(30), "a leader for " + volume, () -> {
+      JsonNode leader = cluster.node(1).api("GET", "/v1/volumes/" + volume, null).body().get("group_leader");
+      if (leader == null || leader.isNull()) {
+        throw new AssertionError("no leader yet");
+      }
+      return leader.asText();
+    });
+  }
+
+  private static void awaitInSync(NodeProcess via, String volume) {
+    Poll.until(CATCH_UP, "every replica of " + volume + " in sync", () -> {
+      NodeProcess.Reply r = via.api("GET", "/v1/volumes/" + volume, null);
+      if (r.status() != 200) {
+        return false;
+      }
+      for (JsonNode s : r.body().get("replica_states")) {
+        if (!s.get("state").asText().equals("in sync")) {
+          return false;
+        }
+      }
+      return true;
+    });
+  }
+
+  /** Every node holding a replica reads the volume from its own store: all must be byte-identical. */
+  private static void assertReplicasIdentical(String volume, long size) {
+    List<String> sums = new ArrayList<>();
+    for (NodeProcess n : cluster.nodes) {
+      sums.add(sha256Prefix(n, volume, size));
+    }
+    assertThat(new HashSet<>(sums)).as("sha256 of %s on each node: %s", volume, sums).hasSize(1);
+  }
+
+  private static String sha256Prefix(NodeProcess n, String volume, long bytes) {
+    Cmd.Result r = Cmd.run(Duration.ofMinutes(2), "sh", "-c",
+        "nbdcopy '" + n.nbdUri(volume) + "' - | head -c " + bytes + " | sha256sum");
+    r.ok();
+    return r.output().substring(0, 64);
+  }
+
+  private static List<String> texts(JsonNode array) {
+    List<String> out = new ArrayList<>();
+    array.forEach(e -> out.add(e.asText()));
+    return out;
+  }
+
+  private static byte[] random(int n) {
+    byte[] b = new byte[n];
+    new java.util.SplittableRandom(7).nextBytes(b);
+    return b;
+  }
+}
