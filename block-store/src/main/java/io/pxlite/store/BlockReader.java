@@ -1,5 +1,6 @@
 package io.pxlite.store;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -103,6 +104,44 @@ final class BlockReader {
       throw new ChecksumMismatchException(String.format(
           "block %d of volume %d failed its checksum: device %s slot %d holds CRC32C %08x, the index expects %08x",
           blockNo, volumeId, device, slot, actual, expectedCrc));
+    }
+  }
+
+  /**
+   * Rewrites the newest version of one block from a copy fetched from another replica, if that copy
+   * is exactly what the index says the block holds (same CRC32C): so a copy of a different version
+   * can never be written in, and a block that is fine is left alone.
+   *
+   * @return whether the slot was rewritten
+   */
+  boolean repair(long volumeId, long blockNo, ByteBuffer good) throws IOException {
+    if (good.remaining() != BLOCK) {
+      throw new IllegalArgumentException("a repair copy is one block, got " + good.remaining() + " bytes");
+    }
+    guard.enterRead();
+    try {
+      health.checkOpen();
+      BlockVersions found = new BlockVersions(1);
+      index.versionsAtOrBelow(volumeId, blockNo, blockNo + 1, Long.MAX_VALUE, found);
+      if (found.size() == 0) {
+        return false;
+      }
+      int head = found.endOfBlock(0) - 1;
+      if (!found.isData(head) || crc32c(good) != found.crc(head)) {
+        return false;
+      }
+      ByteBuffer current = ByteBuffer.allocate(BLOCK);
+      Device device = pool.device(SlotAddress.ordinal(found.address(head)));
+      long slot = SlotAddress.slot(found.address(head));
+      device.readSlot(slot, current);
+      if (crc32c(current) == found.crc(head)) {
+        return false;
+      }
+      device.writeSlot(slot, good.duplicate());
+      device.force();
+      return true;
+    } finally {
+      guard.exitRead();
     }
   }
 

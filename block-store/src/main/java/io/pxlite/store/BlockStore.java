@@ -318,6 +318,26 @@ public final class BlockStore implements AutoCloseable {
     return new ArrayList<>(pool.usage());
   }
 
+  /**
+   * Repairs one block of a volume's head from {@code good}, a copy read from another replica: only if
+   * the copy matches the checksum the index holds for the block and the stored bytes do not.
+   *
+   * @param offset the block's byte offset (a multiple of {@link #BLOCK_SIZE})
+   * @return whether the block was rewritten
+   * @throws StoreIOException if the device cannot be written
+   */
+  public boolean repairBlock(long volumeId, long offset, ByteBuffer good) {
+    if (offset % BLOCK_SIZE != 0) {
+      throw new IllegalArgumentException("offset " + offset + " is not block-aligned");
+    }
+    try {
+      return reader.repair(volumeId, offset / BLOCK_SIZE, good);
+    } catch (IOException e) {
+      throw new StoreIOException("repairing block " + offset / BLOCK_SIZE + " of volume " + volumeId + ": "
+          + e.getMessage(), e);
+    }
+  }
+
   /** How many reads failed their checksum since the store opened. */
   public long checksumErrors() {
     return reader.checksumErrors();

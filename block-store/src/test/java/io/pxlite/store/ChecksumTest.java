@@ -63,4 +63,30 @@ class ChecksumTest {
       assertThat(StoreFixture.read(store, 7, 5 * BLOCK, BLOCK)).isEqualTo(bytes(good));
     }
   }
+
+  @Test
+  void aDamagedBlockIsRepairedOnlyFromACopyWithTheRecordedChecksum() throws Exception {
+    StoreFixture fx = new StoreFixture(dir);
+    ByteBuffer victim = random(4, BLOCK);
+    try (BlockStore store = fx.open()) {
+      store.createVolume(fx.next(), 7, MIB);
+      store.write(fx.next(), 7, 3 * BLOCK, victim);
+      assertThat(store.repairBlock(7, 3 * BLOCK, victim.duplicate())).as("a healthy block is left alone").isFalse();
+    }
+    long slot = StoreFixture.slotsHolding(fx.device, java.util.Arrays.copyOf(bytes(victim), 64)).get(0);
+    try (FileChannel ch = FileChannel.open(fx.device, StandardOpenOption.WRITE)) {
+      ch.write(ByteBuffer.wrap(new byte[] {(byte) ~bytes(victim)[7]}), Device.RESERVED_BYTES + slot * BLOCK + 7);
+    }
+    try (BlockStore store = fx.open()) {
+      assertThatThrownBy(() -> store.view(7).read(3 * BLOCK, ByteBuffer.allocate(BLOCK)))
+          .isInstanceOf(ChecksumMismatchException.class);
+      assertThat(store.repairBlock(7, 3 * BLOCK, random(5, BLOCK))).as("a copy of other bytes is refused").isFalse();
+      assertThat(store.repairBlock(7, 4 * BLOCK, victim.duplicate())).as("a block never written").isFalse();
+      assertThat(store.repairBlock(7, 3 * BLOCK, victim.duplicate())).isTrue();
+      assertThat(StoreFixture.read(store, 7, 3 * BLOCK, BLOCK)).isEqualTo(bytes(victim));
+    }
+    try (BlockStore store = fx.open()) {
+      assertThat(StoreFixture.read(store, 7, 3 * BLOCK, BLOCK)).as("the repair is on the device").isEqualTo(bytes(victim));
+    }
+  }
 }

@@ -160,8 +160,18 @@ public final class GroupLog implements AutoCloseable {
     return query(new VolumeQuery.Read(volumeId, offset, length));
   }
 
+  /** Bytes of a volume as one given member's store holds them (to repair a damaged local copy). */
+  public CompletableFuture<ByteString> readFrom(String nodeId, long volumeId, long offset, int length) {
+    return query(new VolumeQuery.Read(volumeId, offset, length), RaftPeerId.valueOf(nodeId));
+  }
+
   private CompletableFuture<ByteString> query(VolumeQuery q) {
-    return client.async().sendReadOnly(Message.valueOf(VolumeQuery.encode(q))).handle((reply, error) -> {
+    return query(q, null);
+  }
+
+  /** A linearizable read, by the leader, or by {@code server} when given (after it caught up). */
+  private CompletableFuture<ByteString> query(VolumeQuery q, RaftPeerId server) {
+    return client.async().sendReadOnly(Message.valueOf(VolumeQuery.encode(q)), server).handle((reply, error) -> {
       if (error != null || !reply.isSuccess()) {
         Throwable cause = error != null ? unwrap(error) : reply.getException();
         throw new JournalException("replica group " + group.id() + " did not answer " + q + ": " + cause, cause);

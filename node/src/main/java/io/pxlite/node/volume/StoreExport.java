@@ -6,6 +6,7 @@ import io.pxlite.nbd.NbdError;
 import io.pxlite.nbd.NbdException;
 import io.pxlite.nbd.NbdExport;
 import io.pxlite.store.BlockStore;
+import io.pxlite.store.ChecksumMismatchException;
 import io.pxlite.store.BlockView;
 import java.nio.ByteBuffer;
 import java.util.List;
@@ -26,10 +27,12 @@ final class StoreExport implements NbdExport {
   private final Optional<GroupLog> log;
   private final Optional<VolumeLogWriter> writer;
   private final ReadFloor floor;
+  /** Bit-rot repair from the other replicas (volumes only). */
+  private final Optional<ReplicaRepair> repair;
   /** Learned once per connection: a new connection must see writes acknowledged anywhere before it. */
   private volatile boolean floorKnown;
 
-  private StoreExport(String name, long id, BlockStore store, Optional<GroupLog> log, ReadFloor floor) {
+  private StoreExport(String name, long id, BlockStore store, Optional<GroupLog> log, ReadFloor floor, String selfId) {
     this.name = name;
     this.id = id;
     this.store = store;
@@ -37,14 +40,15 @@ final class StoreExport implements NbdExport {
     this.writer = log.map(l -> new VolumeLogWriter(name, id, l, floor));
     this.floor = floor;
     this.floorKnown = log.isEmpty();
+    this.repair = log.map(l -> new ReplicaRepair(store, l, selfId));
   }
 
-  static StoreExport volume(String name, long volumeId, BlockStore store, GroupLog log, ReadFloor floor) {
-    return new StoreExport(name, volumeId, store, Optional.of(log), floor);
+  static StoreExport volume(String name, long volumeId, BlockStore store, GroupLog log, ReadFloor floor, String selfId) {
+    return new StoreExport(name, volumeId, store, Optional.of(log), floor, selfId);
   }
 
   static StoreExport snapshot(String name, long snapshotId, BlockStore store) {
-    return new StoreExport(name, snapshotId, store, Optional.empty(), new ReadFloor());
+    return new StoreExport(name, snapshotId, store, Optional.empty(), new ReadFloor(), "");
   }
 
   @Override
@@ -70,7 +74,14 @@ final class StoreExport implements NbdExport {
   public void read(long offset, ByteBuffer dst) {
     awaitFresh();
     try {
-      view().read(offset, dst);
+      try {
+        view().read(offset, dst);
+      } catch (ChecksumMismatchException e) {
+        if (repair.isEmpty() || !repair.get().possible() || !repair.get().repair(name, id, offset, dst.remaining())) {
+          throw e;
+        }
+        view().read(offset, dst);
+      }
       // The store fills without moving the position; the NBD port expects the buffer consumed.
       dst.position(dst.limit());
     } catch (RuntimeException e) {

@@ -50,7 +50,7 @@ public final class VolumeExports implements NbdExportCatalog {
       GroupLog log = groups.logOf(v);
       if (store.hasVolume(v.numericId())) {
         return Optional.of(StoreExport.volume(v.name(), v.numericId(), store, log,
-            floors.computeIfAbsent(v.numericId(), id -> new ReadFloor())));
+            floors.computeIfAbsent(v.numericId(), id -> new ReadFloor()), groups.selfId()));
       }
       if (!v.replicas().contains(groups.selfId())) {
         return Optional.of(RemoteExport.open(v.name(), v.numericId(), log));

@@ -1,0 +1,75 @@
+package io.pxlite.node.volume;
+
+import io.pxlite.journal.GroupLog;
+import io.pxlite.journal.ReplicaPeer;
+import io.pxlite.store.BlockStore;
+import io.pxlite.store.ChecksumMismatchException;
+import java.nio.ByteBuffer;
+import java.util.concurrent.TimeUnit;
+import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Repairs blocks of this node's replica that fail their checksum (bit rot) with copies read from
+ * the other replicas of the group. A copy is written in only if it matches the checksum this
+ * replica's index recorded for the block, so the repaired block is exactly the version this replica
+ * applied — never another replica's newer or older one.
+ */
+final class ReplicaRepair {
+  private static final Logger LOG = LoggerFactory.getLogger(ReplicaRepair.class);
+  private static final int BLOCK = BlockStore.BLOCK_SIZE;
+
+  private final BlockStore store;
+  private final GroupLog log;
+  private final String selfId;
+
+  ReplicaRepair(BlockStore store, GroupLog log, String selfId) {
+    this.store = store;
+    this.log = log;
+    this.selfId = selfId;
+  }
+
+  /** Whether there is any other replica to repair from. */
+  boolean possible() {
+    return log.group().peers().stream().anyMatch(p -> !p.nodeId().equals(selfId));
+  }
+
+  /**
+   * Repairs every damaged block in the range.
+   *
+   * @return whether every damaged block was repaired (so a read may be retried)
+   */
+  boolean repair(String export, long volumeId, long offset, int length) {
+    boolean all = true;
+    ByteBuffer probe = ByteBuffer.allocate(BLOCK);
+    for (long block = offset - offset % BLOCK; block < offset + length; block += BLOCK) {
+      try {
+        store.view(volumeId).read(block, probe.clear());
+        continue;
+      } catch (ChecksumMismatchException damaged) {
+        all &= repairBlock(export, volumeId, block);
+      }
+    }
+    return all;
+  }
+
+  private boolean repairBlock(String export, long volumeId, long block) {
+    for (ReplicaPeer peer : log.group().peers()) {
+      if (peer.nodeId().equals(selfId)) {
+        continue;
+      }
+      try {
+        ByteString copy = log.readFrom(peer.nodeId(), volumeId, block, BLOCK).get(10, TimeUnit.SECONDS);
+        if (store.repairBlock(volumeId, block, copy.asReadOnlyByteBuffer())) {
+          LOG.warn("{}: block at offset {} failed its checksum here; repaired it from replica {}", export, block,
+              peer.nodeId());
+          return true;
+        }
+      } catch (Exception e) {
+        LOG.warn("{}: cannot repair block at offset {} from replica {}: {}", export, block, peer.nodeId(), e.toString());
+      }
+    }
+    return false;
+  }
+}
