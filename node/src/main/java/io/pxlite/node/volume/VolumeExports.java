@@ -28,7 +28,10 @@ public final class VolumeExports implements NbdExportCatalog {
   private final ReplicaGroups groups;
   private final BlockStore store;
   /** Per volume, shared by every connection on this node. */
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(VolumeExports.class);
+  private static final long LEADERSHIP_PAUSE_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
   private final Map<Long, ReadFloor> floors = new ConcurrentHashMap<>();
+  private final Map<String, Long> leadershipAsked = new ConcurrentHashMap<>();
   private final ExecutorService lookups = Executors.newCachedThreadPool(r -> {
     Thread t = new Thread(r, "pxlite-export-lookup");
     t.setDaemon(true);
@@ -49,6 +52,7 @@ public final class VolumeExports implements NbdExportCatalog {
       VolumeRecord v = volume.get();
       GroupLog log = groups.logOf(v);
       if (store.hasVolume(v.numericId())) {
+        preferLeadershipHere(log);
         return Optional.of(StoreExport.volume(v.name(), v.numericId(), store, log,
             floors.computeIfAbsent(v.numericId(), id -> new ReadFloor()), groups.selfId()));
       }
@@ -77,6 +81,29 @@ public final class VolumeExports implements NbdExportCatalog {
       }
       throw e;
     }
+  }
+
+  /**
+   * A volume served from this node's replica is written here: leading its group here saves every
+   * write a hop. Asked in the background and at most every {@link #LEADERSHIP_PAUSE_NANOS} per group,
+   * since volumes sharing a group may be attached on different nodes.
+   */
+  private void preferLeadershipHere(GroupLog log) {
+    if (log.group().peers().size() < 2) {
+      return;
+    }
+    long now = System.nanoTime();
+    Long last = leadershipAsked.get(log.group().streamName());
+    if (last != null && now - last < LEADERSHIP_PAUSE_NANOS) {
+      return;
+    }
+    leadershipAsked.put(log.group().streamName(), now);
+    lookups.execute(() -> {
+      if (!log.transferLeadership(groups.selfId(), java.time.Duration.ofSeconds(5))) {
+        LOG.info("replica group {} kept its leader; writes from this node take one more hop",
+            log.group().streamName());
+      }
+    });
   }
 
   @Override

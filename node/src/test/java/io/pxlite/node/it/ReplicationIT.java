@@ -16,8 +16,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Three real nodes on 127.0.0.1-3 with one etcd: volumes replicated synchronously across them,
- * served from any node, surviving the loss of the group's leader and a replica that was away.
+ * Four real nodes on 127.0.0.1-4 with one etcd: volumes replicated synchronously on three of them,
+ * served from any node (also the one without a replica), surviving the loss of the group's leader
+ * and a replica that was away.
  */
 class ReplicationIT {
   private static final Duration CATCH_UP = Duration.ofSeconds(120);
@@ -27,7 +28,7 @@ class ReplicationIT {
 
   @BeforeAll
   static void start() throws Exception {
-    cluster = LocalCluster.start(dir.resolve("cluster"), 3);
+    cluster = LocalCluster.start(dir.resolve("cluster"), 4);
   }
 
   @AfterAll
@@ -71,17 +72,22 @@ class ReplicationIT {
 
   @Test
   void replicationIsBoundedByTheNodesOnline() {
-    NodeProcess.Reply reply = cluster.node(1).api("POST", "/v1/volumes", Map.of("name", "r4", "size", "64M", "repl", 4));
+    NodeProcess.Reply reply = cluster.node(1).api("POST", "/v1/volumes", Map.of("name", "r5", "size", "64M", "repl", 5));
     assertThat(reply.status()).isEqualTo(400);
-    assertThat(reply.body().get("error").asText()).contains("repl 4 needs 4 nodes").contains("3 online");
+    assertThat(reply.body().get("error").asText()).contains("repl 5 needs 5 nodes").contains("4 online");
   }
 
+  /**
+   * Attached on the node without a replica: leadership does not follow the attachment there, so the
+   * leader can be killed while the NBD server writing to it lives on.
+   */
   @Test
   void killingTheLeaderLosesNoAcknowledgedWriteAndWritesResume() throws Exception {
-    create(cluster.node(1), "lead", "256M", 3);
+    JsonNode created = create(cluster.node(1), "lead", "256M", 3);
     awaitInSync(cluster.node(1), "lead");
+    List<String> replicas = texts(created.get("replicas"));
+    NodeProcess attached = cluster.nodes.stream().filter(n -> !replicas.contains(n.nodeId())).findFirst().orElseThrow();
     NodeProcess leader = cluster.byId(leaderOf("lead"));
-    NodeProcess attached = cluster.other(leader).orElseThrow();
     AckedWriteChecker checker = new AckedWriteChecker(16384);
     long acked;
     try (NbdClient client = NbdClient.connect(attached.nbdSocket(), "lead")) {
@@ -98,12 +104,25 @@ class ReplicationIT {
   }
 
   @Test
+  void leadershipMovesToTheNodeWhereTheVolumeIsAttached() throws Exception {
+    JsonNode created = create(cluster.node(1), "follow", "64M", 3);
+    awaitInSync(cluster.node(1), "follow");
+    for (String replica : texts(created.get("replicas"))) {
+      try (NbdClient client = NbdClient.connect(cluster.byId(replica).nbdSocket(), "follow")) {
+        client.read(0, 4096).get(30, java.util.concurrent.TimeUnit.SECONDS);
+        Poll.until(Duration.ofSeconds(30), "leadership of follow's group on " + replica,
+            () -> replica.equals(leaderOf("follow")));
+      }
+    }
+  }
+
+  @Test
   void aReplicaAwayFor60SecondsOfWritesCatchesUpByItself() throws Exception {
     create(cluster.node(1), "away", "256M", 3);
     awaitInSync(cluster.node(1), "away");
-    NodeProcess leader = cluster.byId(leaderOf("away"));
-    NodeProcess away = cluster.other(leader).orElseThrow();
-    NodeProcess attached = cluster.other(leader, away).orElseThrow();
+    List<String> replicas = texts(cluster.node(1).api("GET", "/v1/volumes/away", null).body().get("replicas"));
+    NodeProcess attached = cluster.byId(replicas.get(0));
+    NodeProcess away = cluster.byId(replicas.get(1));
     away.kill9();
     AckedWriteChecker checker = new AckedWriteChecker(16384);
     long acked;
