@@ -42,7 +42,8 @@ public record GroupStatus(Optional<String> leader, long commitIndex, Map<String,
         if (reply.isSuccess() && reply.getRoleInfoProto().getRole() == RaftPeerRole.LEADER) {
           leaderView = reply;
         }
-      } catch (IOException e) {
+      } catch (IOException | RuntimeException e) {
+        // A member that is down answers with an I/O error, or gRPC's own unchecked one.
         reachable.put(peer.nodeId(), false);
       }
     }

@@ -15,13 +15,22 @@ import org.apache.ratis.protocol.RaftPeer;
  * with the same replicas share one group.
  */
 public record ReplicaGroup(RaftGroupId id, List<ReplicaPeer> peers) {
+  /**
+   * A Ratis peer refuses its vote to a candidate of lower priority than its own, so a witness (lower
+   * than every data replica) can never be elected: it has no data to answer reads or refusals from.
+   */
+  public static final int WITNESS_PRIORITY = 0;
+  static final int DATA_PRIORITY = 1;
+
   public ReplicaGroup {
     peers = List.copyOf(peers);
   }
 
   public static ReplicaGroup of(List<ReplicaPeer> members) {
     List<ReplicaPeer> sorted = members.stream().sorted(Comparator.comparing(ReplicaPeer::nodeId)).toList();
-    String key = sorted.stream().map(ReplicaPeer::nodeId).collect(Collectors.joining(","));
+    // A witness is marked in the key: {A, B, witness C} is another group than {A, B, C}.
+    String key = sorted.stream().map(p -> p.witness() ? p.nodeId() + "~witness" : p.nodeId())
+        .collect(Collectors.joining(","));
     UUID uuid = UUID.nameUUIDFromBytes(("pxlite-replica-group:" + key).getBytes(StandardCharsets.UTF_8));
     return new ReplicaGroup(RaftGroupId.valueOf(uuid), sorted);
   }
@@ -35,7 +44,8 @@ public record ReplicaGroup(RaftGroupId id, List<ReplicaPeer> peers) {
     return RaftGroup.valueOf(
         id,
         peers.stream()
-            .map(p -> RaftPeer.newBuilder().setId(p.nodeId()).setAddress(p.raftAddress()).build())
+            .map(p -> RaftPeer.newBuilder().setId(p.nodeId()).setAddress(p.raftAddress())
+                .setPriority(p.witness() ? WITNESS_PRIORITY : DATA_PRIORITY).build())
             .toList());
   }
 }

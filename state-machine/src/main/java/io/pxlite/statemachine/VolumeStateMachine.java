@@ -1,5 +1,6 @@
 package io.pxlite.statemachine;
 
+import io.pxlite.journal.ReplicaGroup;
 import io.pxlite.journal.event.MalformedEventException;
 import io.pxlite.journal.event.VolumeQuery;
 import io.pxlite.store.ApplyPosition;
@@ -10,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.protocol.TermIndex;
 import org.apache.ratis.server.storage.RaftStorage;
@@ -30,6 +32,7 @@ public final class VolumeStateMachine extends BaseStateMachine {
   private final BlockStore store;
   private final EventApplier applier;
   private String stream;
+  private volatile Boolean witness;
   private StoreCheckpointStorage checkpoints;
 
   private VolumeStateMachine(BlockStore store) {
@@ -63,10 +66,39 @@ public final class VolumeStateMachine extends BaseStateMachine {
     return checkpoints;
   }
 
+  /**
+   * Whether this node is the group's witness: it keeps and votes on the log but holds no volume data,
+   * so it only moves its applied position. Read from the group's configuration (the witness is the
+   * member with {@link ReplicaGroup#WITNESS_PRIORITY}) on first use, when the division exists.
+   */
+  private boolean witness() {
+    Boolean known = witness;
+    if (known == null) {
+      try {
+        RaftServer server = getServer().get();
+        RaftPeer me = server.getDivision(getGroupId()).getRaftConf().getPeer(server.getId());
+        known = me != null && me.getPriority() == ReplicaGroup.WITNESS_PRIORITY;
+      } catch (IOException | java.util.concurrent.ExecutionException e) {
+        throw new IllegalStateException("cannot read the configuration of group " + getGroupId(), e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted reading the configuration of group " + getGroupId(), e);
+      }
+      witness = known;
+    }
+    return known;
+  }
+
   @Override
   public CompletableFuture<Message> applyTransaction(TransactionContext trx) {
     LogEntryProto entry = trx.getLogEntry();
     ApplyPosition at = new ApplyPosition(stream, entry.getIndex(), entry.getTerm());
+    if (witness()) {
+      applier.recordApplied(at);
+      updateLastAppliedTermIndex(entry.getTerm(), entry.getIndex());
+      // Never read: a witness never leads, so it answers no client.
+      return CompletableFuture.completedFuture(Message.EMPTY);
+    }
     ByteString outcome = applier.applyEntry(at, entry.getStateMachineLogEntry().getLogData());
     updateLastAppliedTermIndex(entry.getTerm(), entry.getIndex());
     return CompletableFuture.completedFuture(Message.valueOf(outcome));
@@ -88,6 +120,9 @@ public final class VolumeStateMachine extends BaseStateMachine {
   public CompletableFuture<Message> query(Message request) {
     try {
       VolumeQuery q = VolumeQuery.decode(request.getContent());
+      if (witness() && !(q instanceof VolumeQuery.AppliedIndex)) {
+        throw new IllegalStateException("this member of group " + getGroupId() + " is a witness and holds no data");
+      }
       if (q instanceof VolumeQuery.AppliedIndex) {
         return CompletableFuture.completedFuture(Message.valueOf(
             ByteString.copyFrom(ByteBuffer.allocate(Long.BYTES).putLong(0, getLastAppliedTermIndex().getIndex()))));

@@ -9,6 +9,8 @@ import java.util.Map;
 /**
  * A volume's spec and placement as kept in the kvdb. {@code id} is the 16-hex-digit form of the
  * 64-bit id the block store and the log use; {@code replicaGroup} is the Raft group's UUID.
+ * {@code witness}, for a two-replica volume in a cluster of three or more, is the node that keeps
+ * the group's log without data (null otherwise).
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -24,7 +26,8 @@ public record VolumeRecord(
     Map<String, String> labels,
     String ctime,
     String replicaGroup,
-    List<String> replicas) {
+    List<String> replicas,
+    String witness) {
 
   public long numericId() {
     return Long.parseUnsignedLong(id, 16);

@@ -16,10 +16,18 @@ final class Placement {
   private Placement() {}
 
   /**
+   * Where a volume goes.
+   *
+   * @param witness for two replicas, a third node that keeps only the log, so that either replica may
+   *     be down; null when there is no third node online (then the volume stops with one replica down)
+   */
+  record Chosen(List<String> replicas, String witness) {}
+
+  /**
    * @return the chosen node ids
    * @throws ApiException 400 saying what is missing: online nodes, or nodes with room
    */
-  static List<String> choose(List<NodeRecord> nodes, Predicate<String> online, int repl, long sizeBytes,
+  static Chosen choose(List<NodeRecord> nodes, Predicate<String> online, int repl, long sizeBytes,
       String clusterId) {
     List<NodeRecord> up = nodes.stream().filter(n -> online.test(n.id())).toList();
     if (repl > up.size()) {
@@ -36,6 +44,12 @@ final class Placement {
           + ByteSize.format(largest) + " on the largest node" + (roomy.isEmpty() ? "" : "; only " + roomy.size()
           + " of the " + repl + " replicas would fit") + ")");
     }
-    return roomy.subList(0, repl).stream().map(NodeRecord::id).toList();
+    List<String> replicas = roomy.subList(0, repl).stream().map(NodeRecord::id).toList();
+    String witness = null;
+    if (repl == 2) {
+      // Any online node will do: a witness stores the log only.
+      witness = up.stream().map(NodeRecord::id).filter(id -> !replicas.contains(id)).sorted().findFirst().orElse(null);
+    }
+    return new Chosen(replicas, witness);
   }
 }

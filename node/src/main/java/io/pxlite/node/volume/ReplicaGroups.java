@@ -39,15 +39,26 @@ public final class ReplicaGroups {
     return self.nodeId();
   }
 
-  /** The group for a volume placed on {@code nodeIds}. */
-  public ReplicaGroup groupOf(List<String> nodeIds) {
-    Map<String, NodeRecord> nodes = nodeIds.equals(List.of(self.nodeId()))
+  /** The group for a volume placed on {@code nodeIds}, with {@code witness} (may be null). */
+  public ReplicaGroup groupOf(List<String> nodeIds, String witness) {
+    Map<String, NodeRecord> nodes = nodeIds.equals(List.of(self.nodeId())) && witness == null
         ? Map.of()
         : catalog.nodes().stream().collect(Collectors.toMap(NodeRecord::id, n -> n));
-    List<ReplicaPeer> peers = nodeIds.stream()
+    List<ReplicaPeer> peers = new java.util.ArrayList<>(nodeIds.stream()
         .map(id -> id.equals(self.nodeId()) ? self : peer(nodes.get(id), id))
-        .toList();
+        .toList());
+    if (witness != null) {
+      peers.add((witness.equals(self.nodeId()) ? self : peer(nodes.get(witness), witness)).asWitness());
+    }
     return ReplicaGroup.of(peers);
+  }
+
+  private ReplicaGroup groupOf(VolumeRecord v) {
+    return groupOf(v.replicas(), v.witness());
+  }
+
+  private boolean member(VolumeRecord v) {
+    return v.replicas().contains(self.nodeId()) || self.nodeId().equals(v.witness());
   }
 
   private static ReplicaPeer peer(NodeRecord node, String id) {
@@ -63,8 +74,8 @@ public final class ReplicaGroups {
     if (log != null) {
       return log;
     }
-    ReplicaGroup group = groupOf(volume.replicas());
-    if (volume.replicas().contains(self.nodeId())) {
+    ReplicaGroup group = groupOf(volume);
+    if (member(volume)) {
       journal.hostLocally(group);
     }
     return logs.computeIfAbsent(group.streamName(), id -> journal.log(group));
@@ -82,11 +93,11 @@ public final class ReplicaGroups {
    */
   public void joinMemberships() {
     for (VolumeRecord v : catalog.cachedVolumes()) {
-      if (!v.replicas().contains(self.nodeId()) || v.replicas().size() == 1) {
+      if (!member(v) || (v.replicas().size() == 1 && v.witness() == null)) {
         continue;
       }
       try {
-        if (journal.hostLocally(groupOf(v.replicas()))) {
+        if (journal.hostLocally(groupOf(v))) {
           LOG.info("joined replica group {} of volume {} (formed while this node was away)", v.replicaGroup(), v.name());
         }
       } catch (KvdbUnavailableException | IllegalStateException e) {

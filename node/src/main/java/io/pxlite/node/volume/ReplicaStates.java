@@ -17,7 +17,11 @@ record ReplicaStates(String leader, List<ReplicaStateView> replicas) {
 
   static ReplicaStates of(VolumeRecord v, GroupStatus status, Predicate<String> online) {
     List<ReplicaStateView> out = new ArrayList<>();
-    for (String node : v.replicas()) {
+    List<String> members = new ArrayList<>(v.replicas());
+    if (v.witness() != null) {
+      members.add(v.witness());
+    }
+    for (String node : members) {
       GroupStatus.Member m = status.members().get(node);
       String state;
       if (m == null || !online.test(node) || !m.reachable() || m.lastContactMillis() > SILENT_MILLIS) {
@@ -27,7 +31,8 @@ record ReplicaStates(String leader, List<ReplicaStateView> replicas) {
       } else {
         state = "in sync";
       }
-      out.add(new ReplicaStateView(node, state, m == null ? -1 : m.matchIndex(), status.commitIndex()));
+      out.add(new ReplicaStateView(node.equals(v.witness()) ? node + " (witness)" : node, state,
+          m == null ? -1 : m.matchIndex(), status.commitIndex()));
     }
     return new ReplicaStates(status.leader().orElse(null), out);
   }

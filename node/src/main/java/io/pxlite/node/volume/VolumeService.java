@@ -124,12 +124,14 @@ public final class VolumeService implements ManagementService {
     String name = validName(request.name(), "volume");
     VolumeSpec spec = VolumeSpecParser.fromRequest(request);
     return call(() -> {
-      List<String> replicas = Placement.choose(catalog.nodes(), catalog::isAlive, spec.repl(), spec.sizeBytes(),
+      Placement.Chosen chosen = Placement.choose(catalog.nodes(), catalog::isAlive, spec.repl(), spec.sizeBytes(),
           config.clusterId());
+      List<String> replicas = chosen.replicas();
       long id = VolumeIds.next();
-      ReplicaGroup group = groups.groupOf(replicas);
+      ReplicaGroup group = groups.groupOf(replicas, chosen.witness());
       VolumeRecord record = new VolumeRecord(VolumeIds.format(id), name, spec.sizeBytes(), spec.repl(), spec.fs(),
-          spec.blockSize(), spec.ioPriority(), spec.snapInterval(), spec.labels(), now(), group.streamName(), replicas);
+          spec.blockSize(), spec.ioPriority(), spec.snapInterval(), spec.labels(), now(), group.streamName(), replicas,
+          chosen.witness());
       if (!catalog.createVolume(record)) {
         throw ApiException.conflict("a volume or snapshot named '" + name + "' already exists");
       }
@@ -190,7 +192,7 @@ public final class VolumeService implements ManagementService {
         throw failed("resize volume " + v.name(), outcome);
       }
       VolumeRecord resized = new VolumeRecord(v.id(), v.name(), size, v.repl(), v.fs(), v.blockSize(), v.ioPriority(),
-          v.snapInterval(), v.labels(), v.ctime(), v.replicaGroup(), v.replicas());
+          v.snapInterval(), v.labels(), v.ctime(), v.replicaGroup(), v.replicas(), v.witness());
       catalog.updateVolume(resized);
       return volumeView(resized);
     });
