@@ -90,7 +90,9 @@ public final class Kvdb implements AutoCloseable {
     try {
       return await(client.getLeaseClient().keepAliveOnce(leaseId), "renew lease").getTTL() > 0;
     } catch (KvdbUnavailableException e) {
-      if (String.valueOf(e.getCause()).contains("NOT_FOUND")) {
+      // gRPC says NOT_FOUND, jetcd's own exception "requested lease not found": either means expired.
+      String cause = String.valueOf(e.getCause()).toLowerCase(java.util.Locale.ROOT);
+      if (cause.contains("not_found") || cause.contains("lease not found")) {
         return false;
       }
       throw e;
