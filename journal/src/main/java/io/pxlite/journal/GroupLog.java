@@ -2,6 +2,8 @@ package io.pxlite.journal;
 
 import io.pxlite.journal.event.VolumeQuery;
 import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.protocol.exceptions.LeaderSteppingDownException;
+import org.apache.ratis.protocol.exceptions.TransferLeadershipException;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 
 import io.pxlite.journal.event.EventCodec;
@@ -40,6 +42,9 @@ public final class GroupLog implements AutoCloseable {
   private static final TimeDuration RETRY_SLEEP = TimeDuration.valueOf(100, TimeUnit.MILLISECONDS);
   private static final int RETRIES = 300;
   static final int MAX_BATCHES_IN_FLIGHT = 2;
+  /** A leadership handover takes well under a second; this covers a slow one. */
+  private static final int HANDOVER_RESENDS = 100;
+  private static final long HANDOVER_RESEND_MILLIS = 100;
   static final int MAX_BATCH_EVENTS = 256;
   /**
    * Up to four full-size events per entry: large sequential writes then share one append and one
@@ -110,12 +115,35 @@ public final class GroupLog implements AutoCloseable {
       VolumeEvent entry = batch.size() == 1
           ? batch.get(0).event()
           : new VolumeEvent.Batch(batch.stream().map(Pending::event).toList());
-      client.async().send(Message.valueOf(EventCodec.encode(entry)))
-          .whenCompleteAsync((reply, error) -> completed(batch, entry, reply, error), sender);
+      send(batch, entry, 0);
     }
   }
 
-  private void completed(List<Pending> batch, VolumeEvent entry, RaftClientReply reply, Throwable error) {
+  private void send(List<Pending> batch, VolumeEvent entry, int attempt) {
+    client.async().send(Message.valueOf(EventCodec.encode(entry)))
+        .whenCompleteAsync((reply, error) -> completed(batch, entry, attempt, reply, error), sender);
+  }
+
+  /**
+   * A leader handing over (its group's leadership moving to where a volume is attached) refuses new
+   * entries before appending them, and Ratis' client does not retry that: so the entry is sent again
+   * here, once the new leader can take it. Safe because the refused entry was never in the log.
+   */
+  private boolean resendAfterHandover(List<Pending> batch, VolumeEvent entry, int attempt, Throwable cause) {
+    if (attempt >= HANDOVER_RESENDS
+        || !(cause instanceof LeaderSteppingDownException || cause instanceof TransferLeadershipException)) {
+      return false;
+    }
+    CompletableFuture.delayedExecutor(HANDOVER_RESEND_MILLIS, TimeUnit.MILLISECONDS, sender)
+        .execute(() -> send(batch, entry, attempt + 1));
+    return true;
+  }
+
+  private void completed(List<Pending> batch, VolumeEvent entry, int attempt, RaftClientReply reply, Throwable error) {
+    Throwable refused = error != null ? unwrap(error) : reply.isSuccess() ? null : reply.getException();
+    if (refused != null && resendAfterHandover(batch, entry, attempt, refused)) {
+      return;
+    }
     try {
       if (error != null || !reply.isSuccess()) {
         Throwable cause = error != null ? unwrap(error) : reply.getException();

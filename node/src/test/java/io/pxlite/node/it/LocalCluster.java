@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.IntFunction;
 
 /**
  * A real etcd and N real nodes of one cluster on 127.0.0.1, .2, .3, ... (each node binds its own
@@ -21,15 +22,26 @@ public final class LocalCluster implements AutoCloseable {
   }
 
   public static LocalCluster start(Path dir, int size) throws IOException {
+    return start(dir, size, "2G", i -> List.of());
+  }
+
+  /**
+   * A cluster whose nodes have devices of {@code deviceSize} and run through {@code launcher.apply(i)}
+   * (words before node i's java command, see {@link NodeProcess#startAt(Path, EtcdProcess, String, String,
+   * String, List)}).
+   */
+  public static LocalCluster start(Path dir, int size, String deviceSize, IntFunction<List<String>> launcher)
+      throws IOException {
     Files.createDirectories(dir);
     LocalCluster cluster = new LocalCluster(EtcdProcess.start(dir.resolve("etcd")));
     String clusterId = "it-" + UUID.randomUUID().toString().substring(0, 8);
     try {
       for (int i = 1; i <= size; i++) {
-        cluster.nodes.add(NodeProcess.startAt(dir.resolve("node" + i), cluster.etcd, clusterId, "2G", "127.0.0." + i));
+        cluster.nodes.add(NodeProcess.startAt(dir.resolve("node" + i), cluster.etcd, clusterId, deviceSize,
+            "127.0.0." + i, launcher.apply(i)));
       }
       return cluster;
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | AssertionError e) {
       cluster.close();
       throw e;
     }

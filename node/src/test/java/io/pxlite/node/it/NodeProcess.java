@@ -25,6 +25,11 @@ public final class NodeProcess implements AutoCloseable {
   private final int nbdPort;
   private final Path mountsDir;
   private final String address;
+  /** Ports from the config (for tests that cut a node's traffic by port); 0 when unknown. */
+  private int mgmtPort;
+  private int raftPort;
+  /** Words put before the java command, e.g. {@code setpriv --regid=N --clear-groups --}; empty by default. */
+  private List<String> launcher = List.of();
   private Process process;
 
   private NodeProcess(Path dir, Path config, int nbdPort, Path mountsDir, String address) {
@@ -64,12 +69,30 @@ public final class NodeProcess implements AutoCloseable {
     return start(dir, etcd, clusterId, deviceSize, dir.resolve("pxd.sock"), dir.resolve("mounts"), address);
   }
 
+  /**
+   * Like {@link #startAt(Path, EtcdProcess, String, String, String)}, run through {@code launcher}: words
+   * put before the java command on every start (e.g. {@code setpriv --regid=N --clear-groups --}, so
+   * that firewall rules can tell this node's traffic apart by its group). The launcher must exec java,
+   * so the process (and {@link #pid()}) is the node's JVM.
+   */
+  public static NodeProcess startAt(Path dir, EtcdProcess etcd, String clusterId, String deviceSize, String address,
+      List<String> launcher) {
+    return start(dir, etcd, clusterId, deviceSize, dir.resolve("pxd.sock"), dir.resolve("mounts"), address, launcher);
+  }
+
   private static NodeProcess start(Path dir, EtcdProcess etcd, String clusterId, String deviceSize,
       Path dockerPluginSocket, Path mountsDir, String address) {
+    return start(dir, etcd, clusterId, deviceSize, dockerPluginSocket, mountsDir, address, List.of());
+  }
+
+  private static NodeProcess start(Path dir, EtcdProcess etcd, String clusterId, String deviceSize,
+      Path dockerPluginSocket, Path mountsDir, String address, List<String> launcher) {
     try {
       Files.createDirectories(dir);
       Path config = dir.resolve("config.json");
       int nbdPort = FreePorts.next();
+      int mgmtPort = FreePorts.next();
+      int raftPort = FreePorts.next();
       Map<String, Object> cfg = Map.of(
           "clusterid", clusterId,
           "kvdb", List.of("etcd:" + etcd.endpoint()),
@@ -78,10 +101,13 @@ public final class NodeProcess implements AutoCloseable {
           "datadir", dir.resolve("data").toString(),
           "storage", Map.of("devices", List.of(dir.resolve("dev0.img").toString()), "device_size", deviceSize),
           "mounts_dir", mountsDir.toString(),
-          "listeners", Map.of("mgmt_port", FreePorts.next(), "raft_port", FreePorts.next(), "nbd_port", nbdPort,
+          "listeners", Map.of("mgmt_port", mgmtPort, "raft_port", raftPort, "nbd_port", nbdPort,
               "docker_plugin_socket", dockerPluginSocket.toString()));
       JSON.writerWithDefaultPrettyPrinter().writeValue(config.toFile(), cfg);
       NodeProcess node = new NodeProcess(dir, config, nbdPort, mountsDir, address);
+      node.mgmtPort = mgmtPort;
+      node.raftPort = raftPort;
+      node.launcher = List.copyOf(launcher);
       node.start();
       return node;
     } catch (IOException e) {
@@ -89,10 +115,15 @@ public final class NodeProcess implements AutoCloseable {
     }
   }
 
-  /** The java command that runs a node from this module's build output. */
+  /**
+   * The java command that runs a node from this module's build output. Another module reusing this
+   * harness (chaos-tests) names the node's classpath with the system property
+   * {@code pxlite.node.classpath}.
+   */
   public static List<String> javaCommand(String... args) {
     Path module = Path.of("").toAbsolutePath();
-    String cp = module.resolve("target/classes") + ":" + module.resolve("target/lib") + "/*";
+    String cp = System.getProperty("pxlite.node.classpath",
+        module.resolve("target/classes") + ":" + module.resolve("target/lib") + "/*");
     List<String> cmd = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx512m", "-XX:MaxDirectMemorySize=512m", "-cp", cp, "io.pxlite.node.Main"));
@@ -102,7 +133,9 @@ public final class NodeProcess implements AutoCloseable {
 
   public void start() {
     try {
-      process = new ProcessBuilder(javaCommand("--config", config.toString()))
+      List<String> cmd = new ArrayList<>(launcher);
+      cmd.addAll(javaCommand("--config", config.toString()));
+      process = new ProcessBuilder(cmd)
           .redirectErrorStream(true)
           .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
           .start();
@@ -163,6 +196,48 @@ public final class NodeProcess implements AutoCloseable {
   /** The export over NBD's TCP listener on the node's data address. */
   public String nbdTcpUri(String export) {
     return "nbd://" + address + ":" + nbdPort + "/" + export;
+  }
+
+  /** The address the node binds its API, Raft and NBD TCP listeners to (127.0.0.N). */
+  public String address() {
+    return address;
+  }
+
+  public int raftPort() {
+    return raftPort;
+  }
+
+  public int mgmtPort() {
+    return mgmtPort;
+  }
+
+  public int nbdPort() {
+    return nbdPort;
+  }
+
+  /** The running process's id (the node's JVM: a launcher execs java). */
+  public long pid() {
+    if (process == null) {
+      throw new IllegalStateException("node in " + dir + " was never started");
+    }
+    return process.pid();
+  }
+
+  /** SIGSTOP: the JVM freezes (no thread runs, sockets stay open) until {@link #resume()}. */
+  public void pause() {
+    signal("STOP");
+  }
+
+  /** SIGCONT after {@link #pause()}. */
+  public void resume() {
+    signal("CONT");
+  }
+
+  private void signal(String name) {
+    if (!isAlive()) {
+      throw new IllegalStateException("node in " + dir + " is not running; cannot send SIG" + name);
+    }
+    Cmd.run(Duration.ofSeconds(10), "kill", "-" + name, Long.toString(pid())).ok();
   }
 
   /** SIGKILL: no shutdown hook runs, nothing is flushed. */
