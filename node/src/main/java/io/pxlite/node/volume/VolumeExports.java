@@ -29,6 +29,7 @@ public final class VolumeExports implements NbdExportCatalog {
   private final BlockStore store;
   /** Per volume, shared by every connection on this node. */
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(VolumeExports.class);
+  private static final int LEADERSHIP_ATTEMPTS = 5;
   private static final long LEADERSHIP_PAUSE_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
   private final Map<Long, ReadFloor> floors = new ConcurrentHashMap<>();
   private final Map<String, Long> leadershipAsked = new ConcurrentHashMap<>();
@@ -99,10 +100,15 @@ public final class VolumeExports implements NbdExportCatalog {
     }
     leadershipAsked.put(log.group().streamName(), now);
     lookups.execute(() -> {
-      if (!log.transferLeadership(groups.selfId(), java.time.Duration.ofSeconds(5))) {
-        LOG.info("replica group {} kept its leader; writes from this node take one more hop",
-            log.group().streamName());
+      // A transfer fails while the group is busy electing or the target lags; a few tries, spaced.
+      for (int attempt = 0; attempt < LEADERSHIP_ATTEMPTS; attempt++) {
+        if (log.transferLeadership(groups.selfId(), java.time.Duration.ofSeconds(5))) {
+          return;
+        }
+        java.util.concurrent.locks.LockSupport.parkNanos(java.util.concurrent.TimeUnit.SECONDS.toNanos(1));
       }
+      LOG.info("replica group {} kept its leader; writes from this node take one more hop",
+          log.group().streamName());
     });
   }
 
