@@ -142,9 +142,13 @@ final class ChaosCluster implements AutoCloseable {
 
   /** Waits until {@code via} reports every replica of the volume "in sync". */
   void awaitInSync(NodeProcess via, String volume) {
+    awaitInSync(via, volume, IN_SYNC);
+  }
+
+  void awaitInSync(NodeProcess via, String volume, Duration timeout) {
     JsonNode[] last = new JsonNode[1];
     try {
-      Poll.until(IN_SYNC, "every replica of " + volume + " in sync (seen by " + via.address() + ")", () -> {
+      Poll.until(timeout, "every replica of " + volume + " in sync (seen by " + via.address() + ")", () -> {
         NodeProcess.Reply r = via.api("GET", "/v1/volumes/" + volume, null);
         if (r.status() != 200) {
           return false;
@@ -270,6 +274,8 @@ final class ChaosCluster implements AutoCloseable {
       try (NbdClient c = connect(n, volume)) {
         v = checker.check(c, sha);
         whole &= v.bytesVerified() == c.size();
+      } catch (AssertionError e) {
+        throw new AssertionError("checking " + volume + " through " + n.address() + ": " + e.getMessage(), e);
       }
       sums.put(n, HexFormat.of().formatHex(sha.digest()));
       ChaosSummary.row().verified(v.bytesVerified(), v.bad());
@@ -323,7 +329,12 @@ final class ChaosCluster implements AutoCloseable {
           window.add(c.read(next, (int) Math.min(chunk, size - next)));
           next += chunk;
         }
-        sha.update(window.poll().get(60, TimeUnit.SECONDS));
+        try {
+          sha.update(window.poll().get(60, TimeUnit.SECONDS));
+        } catch (java.util.concurrent.ExecutionException e) {
+          throw new AssertionError("reading " + volume + " through " + n.address() + " (its own replica) failed: "
+              + e.getCause(), e.getCause());
+        }
       }
       ChaosSummary.row().verified(size, 0);
     }
