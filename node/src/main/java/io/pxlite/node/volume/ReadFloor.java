@@ -25,10 +25,21 @@ final class ReadFloor {
 
   /** Raises the floor to the group's current applied index (a linearizable read of the group). */
   void catchUpWith(GroupLog log, String export) {
-    try {
-      raise(log.appliedIndex().get(WAIT_NANOS, TimeUnit.NANOSECONDS));
-    } catch (Exception e) {
-      throw new NbdException(NbdError.EIO, export + ": cannot learn how far the replica group has applied: " + e);
+    long deadline = System.nanoTime() + WAIT_NANOS;
+    while (true) {
+      try {
+        raise(log.appliedIndex().get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
+        return;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new NbdException(NbdError.EIO, export + ": interrupted learning how far the replica group has applied");
+      } catch (Exception e) {
+        // A leadership handover closes the read's stream without a reply; ask again, within the budget.
+        if (System.nanoTime() > deadline) {
+          throw new NbdException(NbdError.EIO, export + ": cannot learn how far the replica group has applied: " + e);
+        }
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+      }
     }
   }
 

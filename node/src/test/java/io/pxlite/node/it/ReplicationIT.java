@@ -104,19 +104,6 @@ class ReplicationIT {
   }
 
   @Test
-  void leadershipMovesToTheNodeWhereTheVolumeIsAttached() throws Exception {
-    JsonNode created = create(cluster.node(1), "follow", "64M", 3);
-    awaitInSync(cluster.node(1), "follow");
-    for (String replica : texts(created.get("replicas"))) {
-      try (NbdClient client = NbdClient.connect(cluster.byId(replica).nbdSocket(), "follow")) {
-        client.read(0, 4096).get(30, java.util.concurrent.TimeUnit.SECONDS);
-        Poll.until(Duration.ofSeconds(30), "leadership of follow's group on " + replica,
-            () -> replica.equals(leaderOf("follow")));
-      }
-    }
-  }
-
-  @Test
   void aReplicaAwayFor60SecondsOfWritesCatchesUpByItself() throws Exception {
     create(cluster.node(1), "away", "256M", 3);
     awaitInSync(cluster.node(1), "away");
