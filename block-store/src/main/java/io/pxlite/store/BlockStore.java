@@ -39,6 +39,8 @@ public final class BlockStore implements AutoCloseable {
   private final ReentrantLock checkpointLock = new ReentrantLock();
   private final BlockReader reader;
   private final VolumeWriter writer;
+  /** Open {@link StreamSnapshot}s: while any is open, checkpoints keep freed slots from reuse. */
+  private final java.util.concurrent.atomic.AtomicInteger openExports = new java.util.concurrent.atomic.AtomicInteger();
 
   BlockStore(IndexDb db, DevicePool pool, DeviceSyncListener listener, Catalog catalog,
       AppliedPositions applied, StoreHealth health) {
@@ -73,10 +75,10 @@ public final class BlockStore implements AutoCloseable {
       synchronized (catalog) {
         catalog.checkUnused(volumeId);
         try (IndexChange change = change(at)) {
-          change.put(db.volumes, Catalog.key(volumeId), Catalog.volumeValue(sizeBytes));
+          change.put(db.volumes, Catalog.key(volumeId), Catalog.volumeValue(sizeBytes, at.stream()));
           change.commit(null);
         }
-        catalog.added(new Volume(volumeId, sizeBytes));
+        catalog.added(new Volume(volumeId, sizeBytes, at.stream()));
       }
     });
   }
@@ -107,7 +109,8 @@ public final class BlockStore implements AutoCloseable {
           // Blocks past the end must read as zeros should the volume grow again.
           writer.zeroBlocks(change, volume, version, newSizeBytes / BLOCK_SIZE, Long.MAX_VALUE);
         }
-        change.put(db.volumes, Catalog.key(volumeId), Catalog.volumeValue(newSizeBytes));
+        change.put(db.volumes, Catalog.key(volumeId),
+            Catalog.volumeValue(newSizeBytes, volume.stream != null ? volume.stream : at.stream()));
       }, volume -> volume.resized(newSizeBytes));
     });
   }
@@ -193,29 +196,34 @@ public final class BlockStore implements AutoCloseable {
   public void deleteVolume(ApplyPosition at, long volumeId) {
     apply(at, () -> {
       synchronized (catalog) {
-        Volume volume = catalog.volumeForChange(volumeId);
-        volume.lock.lock();
-        // The slots to free are read from an index snapshot taken before the range delete.
-        Snapshot before = db.snapshot();
-        try {
-          volume.checkLive();
-          try (IndexChange change = change(at)) {
-            change.deleteRange(db.blocks, BlockKey.of(volumeId, 0, 0), BlockKey.endOfVolume(volumeId));
-            change.delete(db.volumes, Catalog.key(volumeId));
-            for (SnapshotRecord s : catalog.snapshotsOf(volumeId)) {
-              change.delete(db.snapshots, Catalog.key(s.id()));
-            }
-            change.commit(null);
-          }
-          volume.markDeleted();
-          catalog.removed(volume);
-          writer.unreferenceAll(volumeId, before);
-        } finally {
-          db.release(before);
-          volume.lock.unlock();
-        }
+        drop(catalog.volumeForChange(volumeId), at);
       }
     });
+  }
+
+  /** Deletes a volume, its snapshots and blocks in one batch recording {@code at} (null: no position). Holds the catalog's monitor. */
+  private void drop(Volume volume, ApplyPosition at) {
+    long volumeId = volume.id;
+    volume.lock.lock();
+    // The slots to free are read from an index snapshot taken before the range delete.
+    Snapshot before = db.snapshot();
+    try {
+      volume.checkLive();
+      try (IndexChange change = new IndexChange(db, pool, applied, at)) {
+        change.deleteRange(db.blocks, BlockKey.of(volumeId, 0, 0), BlockKey.endOfVolume(volumeId));
+        change.delete(db.volumes, Catalog.key(volumeId));
+        for (SnapshotRecord s : catalog.snapshotsOf(volumeId)) {
+          change.delete(db.snapshots, Catalog.key(s.id()));
+        }
+        change.commit(null);
+      }
+      volume.markDeleted();
+      catalog.removed(volume);
+      writer.unreferenceAll(volumeId, before);
+    } finally {
+      db.release(before);
+      volume.lock.unlock();
+    }
   }
 
   /** Advances a stream's applied position without a change (a failed or empty log entry). */
@@ -252,7 +260,10 @@ public final class BlockStore implements AutoCloseable {
       db.flush();
       health.checkWritable(); // the flush listener's own sync may have failed
       guard.awaitReaders();
-      pool.releaseSealed();
+      if (openExports.get() == 0) {
+        // An open export still reads slots its frozen view refers to; they come back after it closes.
+        pool.releaseSealed();
+      }
     } finally {
       checkpointLock.unlock();
       lifecycle.readLock().unlock();
@@ -282,6 +293,57 @@ public final class BlockStore implements AutoCloseable {
       throw new OutOfRangeException("size " + sizeBytes + " of volume " + volumeId
           + " is not a non-negative multiple of " + BLOCK_SIZE);
     }
+  }
+
+  // ---------------------------------------------------------------- rebuilding a replica
+
+  /**
+   * Freezes everything {@code stream} holds here, to be copied to another replica. The caller must
+   * hold off the stream's next log entry while this runs, so the view's position is a whole entry.
+   *
+   * @throws StoreException if a volume here does not record its stream (created by an older pxlite)
+   */
+  public StreamSnapshot openStreamSnapshot(String stream) {
+    Objects.requireNonNull(stream, "stream");
+    lifecycle.readLock().lock();
+    try {
+      health.checkOpen();
+      openExports.incrementAndGet();
+      try {
+        return new StreamSnapshot(db, reader, applied, stream, openExports::decrementAndGet);
+      } catch (RuntimeException e) {
+        openExports.decrementAndGet();
+        throw e;
+      }
+    } finally {
+      lifecycle.readLock().unlock();
+    }
+  }
+
+  /**
+   * Drops every volume of {@code stream} held here and returns the import that fills the stream again
+   * from another replica's {@link StreamSnapshot}. The caller applies no entry of the stream until the
+   * import finished.
+   */
+  public StreamImport beginStreamImport(String stream) {
+    Objects.requireNonNull(stream, "stream");
+    java.util.function.Consumer<Runnable> guarded = body -> {
+      lifecycle.readLock().lock();
+      try {
+        health.checkWritable();
+        body.run();
+      } finally {
+        lifecycle.readLock().unlock();
+      }
+    };
+    guarded.accept(() -> {
+      synchronized (catalog) {
+        for (Volume v : catalog.volumesOf(stream)) {
+          drop(v, null);
+        }
+      }
+    });
+    return new StreamImport(stream, db, pool, applied, catalog, guarded, this::checkpoint);
   }
 
   // ---------------------------------------------------------------- reads

@@ -16,11 +16,11 @@ final class Catalog {
   static Catalog load(IndexDb db) {
     Catalog c = new Catalog();
     db.forEachWithPrefix(db.volumes, new byte[0], (key, value) -> {
-      if (key.length != 8 || value.length != 8) {
+      if (key.length != 8 || value.length < 8) {
         throw new StoreIOException("corrupt volume record in the block index");
       }
       long id = BigEndian.getLong(key, 0);
-      c.volumes.put(id, new Volume(id, BigEndian.getLong(value, 0)));
+      c.volumes.put(id, new Volume(id, BigEndian.getLong(value, 0), streamOf(value)));
     });
     db.forEachWithPrefix(db.snapshots, new byte[0], (key, value) -> {
       SnapshotRecord s = SnapshotRecord.decode(key, value);
@@ -39,8 +39,26 @@ final class Catalog {
     return BigEndian.ofLong(id);
   }
 
-  static byte[] volumeValue(long sizeBytes) {
-    return BigEndian.ofLong(sizeBytes);
+  /**
+   * A volume record: {@code sizeBytes | stream (UTF-8)}. The stream says which log (replica group)
+   * the volume belongs to, so that one group's volumes can be exported and replaced together.
+   */
+  static byte[] volumeValue(long sizeBytes, String stream) {
+    byte[] name = stream.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[] v = new byte[8 + name.length];
+    BigEndian.putLong(v, 0, sizeBytes);
+    System.arraycopy(name, 0, v, 8, name.length);
+    return v;
+  }
+
+  /** The stream of a volume record; null for records written before streams were recorded. */
+  static String streamOf(byte[] value) {
+    return value.length > 8 ? new String(value, 8, value.length - 8, java.nio.charset.StandardCharsets.UTF_8) : null;
+  }
+
+  /** The volumes of one stream. */
+  List<Volume> volumesOf(String stream) {
+    return volumes.values().stream().filter(v -> stream.equals(v.stream)).toList();
   }
 
   int volumeCount() {

@@ -77,12 +77,19 @@ final class IndexChange implements AutoCloseable {
     snapshotBlocksDelta += snapshotDelta;
   }
 
-  /** Writes the batch with the stream's new applied position, then applies its effects in memory. */
+  /**
+   * Writes the batch with the stream's new applied position (none for a change made outside the log,
+   * such as a stream being rebuilt), then applies its effects in memory.
+   */
   void commit(Volume volume) {
-    put(db.meta, applied.key(at.stream()), AppliedPositions.value(at));
+    if (at != null) {
+      put(db.meta, applied.key(at.stream()), AppliedPositions.value(at));
+    }
     db.write(batch);
     committed = true;
-    applied.advanced(at);
+    if (at != null) {
+      applied.advanced(at);
+    }
     pool.freeAfterCheckpoint(unreferenced);
     if (volume != null) {
       volume.countBlocks(liveBlocksDelta, snapshotBlocksDelta);

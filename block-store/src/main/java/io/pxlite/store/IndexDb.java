@@ -138,6 +138,14 @@ final class IndexDb implements AutoCloseable {
     }
   }
 
+  byte[] get(ColumnFamilyHandle cf, ReadOptions options, byte[] key) {
+    try {
+      return db.get(cf, options, key);
+    } catch (RocksDBException e) {
+      throw new StoreIOException("block index read failed: " + e.getMessage(), e);
+    }
+  }
+
   void write(WriteBatch batch) {
     try {
       db.write(writeOptions, batch);
@@ -157,7 +165,12 @@ final class IndexDb implements AutoCloseable {
 
   /** Visits every key starting with {@code prefix} in a small column family (startup loading). */
   void forEachWithPrefix(ColumnFamilyHandle cf, byte[] prefix, BiConsumer<byte[], byte[]> visitor) {
-    try (RocksIterator it = db.newIterator(cf, scanOptions)) {
+    forEachWithPrefix(cf, prefix, scanOptions, visitor);
+  }
+
+  /** As above, reading through {@code options} (e.g. at a snapshot); they must allow total-order seeks. */
+  void forEachWithPrefix(ColumnFamilyHandle cf, byte[] prefix, ReadOptions options, BiConsumer<byte[], byte[]> visitor) {
+    try (RocksIterator it = db.newIterator(cf, options)) {
       for (it.seek(prefix); it.isValid(); it.next()) {
         byte[] key = it.key();
         if (!Arrays.equals(key, 0, Math.min(prefix.length, key.length), prefix, 0, prefix.length)) {

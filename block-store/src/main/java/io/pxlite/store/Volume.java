@@ -12,6 +12,8 @@ final class Volume {
   private static final long[] NO_SNAPSHOTS = new long[0];
 
   final long id;
+  /** The log stream (replica group) whose events change this volume; null if recorded before streams were. */
+  final String stream;
   final ReentrantLock lock = new ReentrantLock();
   private volatile long sizeBytes;
   private volatile long[] snapshotIndexes = NO_SNAPSHOTS;
@@ -21,8 +23,9 @@ final class Volume {
   /** The highest block version or snapshot index of this volume; guarded by {@link #lock}. */
   private long clock = -1;
 
-  Volume(long id, long sizeBytes) {
+  Volume(long id, long sizeBytes, String stream) {
     this.id = id;
+    this.stream = stream;
     this.sizeBytes = sizeBytes;
   }
 

@@ -26,9 +26,11 @@ public final class RaftSettings {
   static final int APPENDER_ELEMENTS = 1024;
   static final SizeInBytes LOG_WRITE_BUFFER = SizeInBytes.valueOf(APPENDER_BYTES.getSize() + (64 << 10));
   static final SizeInBytes GRPC_MESSAGE_MAX = SizeInBytes.valueOf(APPENDER_BYTES.getSize() + (1 << 20));
-  static final SizeInBytes SEGMENT_SIZE = SizeInBytes.valueOf("64MB");
+  /** Tests lower it (-Dpxlite.raft.segmentSize=8MB): the log is purged in whole segments only. */
+  static final SizeInBytes SEGMENT_SIZE = SizeInBytes.valueOf(System.getProperty("pxlite.raft.segmentSize", "64MB"));
   /** Entries between store checkpoints; also how much log a restart replays at most. */
-  static final long SNAPSHOT_EVERY_ENTRIES = 50_000;
+  /** Tests lower it (-Dpxlite.raft.snapshotEveryEntries) so that logs are purged and replicas must be rebuilt. */
+  static final long SNAPSHOT_EVERY_ENTRIES = Long.getLong("pxlite.raft.snapshotEveryEntries", 50_000);
   /** In-flight submissions per group client: two NBD connections at queue depth 128. */
   static final int CLIENT_OUTSTANDING = 512;
 
@@ -43,6 +45,8 @@ public final class RaftSettings {
     GrpcConfigKeys.setFlowControlWindow(p, GRPC_MESSAGE_MAX);
 
     RaftServerConfigKeys.Log.setSegmentSizeMax(p, SEGMENT_SIZE);
+    // Ratis purges only once this many entries are purgeable; keep it below the checkpoint interval.
+    RaftServerConfigKeys.Log.setPurgeGap(p, (int) Math.min(1024, SNAPSHOT_EVERY_ENTRIES / 4));
     RaftServerConfigKeys.Log.setPreallocatedSize(p, SizeInBytes.valueOf("4MB"));
     RaftServerConfigKeys.Log.setWriteBufferSize(p, LOG_WRITE_BUFFER);
     // Never acknowledge before the log is on disk: the log is the only durable copy of a new write.

@@ -46,10 +46,23 @@ public record VolumeView(
   /**
    * One replica of a volume.
    *
-   * @param state {@code in sync}, {@code catching up}, or {@code down}
+   * @param state {@code in sync}, {@code catching up} (from the log), {@code rebuilding} (a full copy
+   *     from another replica), or {@code down}
    * @param logIndex how far this replica has the group's log (-1 when unknown)
    * @param commitIndex how far the group has committed it
+   * @param rebuildCopiedBytes while rebuilding: bytes copied so far (else 0)
+   * @param rebuildTotalBytes while rebuilding: about how many bytes the copy has (else 0)
    */
   @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-  public record ReplicaStateView(String node, String state, long logIndex, long commitIndex) {}
+  public record ReplicaStateView(String node, String state, long logIndex, long commitIndex, long rebuildCopiedBytes,
+      long rebuildTotalBytes) {
+    public ReplicaStateView(String node, String state, long logIndex, long commitIndex) {
+      this(node, state, logIndex, commitIndex, 0, 0);
+    }
+
+    /** This replica, seen rebuilding. */
+    public ReplicaStateView rebuilding(long copiedBytes, long totalBytes) {
+      return new ReplicaStateView(node, "rebuilding", logIndex, commitIndex, copiedBytes, totalBytes);
+    }
+  }
 }

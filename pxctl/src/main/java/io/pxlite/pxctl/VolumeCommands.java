@@ -96,6 +96,11 @@ final class VolumeCommands implements Runnable {
       String state = text(r, "state");
       if (state.equals("catching up")) {
         state += " (" + r.path("log_index").asLong() + " of " + r.path("commit_index").asLong() + ")";
+      } else if (state.equals("rebuilding")) {
+        long total = r.path("rebuild_total_bytes").asLong();
+        long copied = r.path("rebuild_copied_bytes").asLong();
+        state += " (" + HumanSize.of(copied) + " of about " + HumanSize.of(total)
+            + (total > 0 ? ", " + Math.min(100, copied * 100 / total) + "%" : "") + ")";
       }
       out.add(text(r, "node") + ": " + state);
     }

@@ -26,14 +26,27 @@ import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
  * the node's block store, under the group's own log stream.
  */
 public final class VolumeStateMachine extends BaseStateMachine {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(VolumeStateMachine.class);
   /** The largest read one query may ask for; the NBD server splits nothing, so it must cover a request. */
   static final int MAX_READ_BYTES = 32 << 20;
 
+  /** Rebuilds run off Ratis' threads: a copy takes as long as the data it moves. */
+  private static final java.util.concurrent.ExecutorService REBUILDS = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+    Thread t = new Thread(r, "replica-rebuild");
+    t.setDaemon(true);
+    return t;
+  });
+
   private final BlockStore store;
   private final EventApplier applier;
+  /** Held while one log entry is applied, so an export never freezes the store inside an entry. */
+  private final java.util.concurrent.locks.ReentrantLock entryLock = new java.util.concurrent.locks.ReentrantLock();
   private String stream;
   private volatile Boolean witness;
   private StoreCheckpointStorage checkpoints;
+  private ExportSessions exports;
+  private volatile ReplicaRebuild rebuild;
+  private volatile boolean closed;
 
   private VolumeStateMachine(BlockStore store) {
     this.store = store;
@@ -59,6 +72,72 @@ public final class VolumeStateMachine extends BaseStateMachine {
     if (durable.index() >= 0) {
       setLastAppliedTermIndex(TermIndex.valueOf(durable.term(), durable.index()));
     }
+    this.exports = new ExportSessions(stream);
+    getLifeCycle().transition(org.apache.ratis.util.LifeCycle.State.STARTING);
+    getLifeCycle().transition(org.apache.ratis.util.LifeCycle.State.RUNNING);
+  }
+
+  /** Ratis pauses the state machine to install a rebuilt state (see {@link #reinitialize}). */
+  @Override
+  public void pause() {
+    if (getLifeCycleState() == org.apache.ratis.util.LifeCycle.State.RUNNING) {
+      getLifeCycle().transition(org.apache.ratis.util.LifeCycle.State.PAUSING);
+      getLifeCycle().transition(org.apache.ratis.util.LifeCycle.State.PAUSED);
+    }
+  }
+
+  /** After a rebuild: the store holds the copied state at its position; apply continues after it. */
+  @Override
+  public void reinitialize() {
+    ApplyPosition position = store.applied(stream);
+    checkpoints.checkpointedAt(position);
+    setLastAppliedTermIndex(TermIndex.valueOf(position.term(), position.index()));
+    if (getLifeCycleState() == org.apache.ratis.util.LifeCycle.State.PAUSED) {
+      getLifeCycle().transition(org.apache.ratis.util.LifeCycle.State.STARTING);
+      getLifeCycle().transition(org.apache.ratis.util.LifeCycle.State.RUNNING);
+    }
+  }
+
+  /**
+   * The leader's log no longer reaches back to this member's position: rebuild this member's copy of
+   * the group from a healthy member ({@link ReplicaRebuild}) and tell Ratis the position it reflects.
+   */
+  @Override
+  public CompletableFuture<TermIndex> notifyInstallSnapshotFromLeader(
+      org.apache.ratis.proto.RaftProtos.RoleInfoProto roleInfo, TermIndex firstTermIndexInLog) {
+    try {
+      RaftServer server = getServer().get();
+      org.apache.ratis.protocol.RaftGroup group = server.getDivision(getGroupId()).getGroup();
+      String leader = roleInfo.hasFollowerInfo() && roleInfo.getFollowerInfo().hasLeaderInfo()
+          ? org.apache.ratis.protocol.RaftPeerId.valueOf(roleInfo.getFollowerInfo().getLeaderInfo().getId().getId()).toString()
+          : null;
+      ReplicaRebuild r = new ReplicaRebuild(store, stream, server.getId().toString(), witness());
+      rebuild = r;
+      return CompletableFuture.supplyAsync(() -> {
+        try {
+          return r.run(group, leader, firstTermIndexInLog.getIndex() - 1, () -> closed);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException("rebuild of group " + getGroupId() + " interrupted", e);
+        } finally {
+          rebuild = null;
+        }
+      }, REBUILDS);
+    } catch (IOException | java.util.concurrent.ExecutionException e) {
+      return CompletableFuture.failedFuture(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    closed = true;
+    if (exports != null) {
+      exports.closeAll();
+    }
+    super.close();
   }
 
   @Override
@@ -93,23 +172,33 @@ public final class VolumeStateMachine extends BaseStateMachine {
   public CompletableFuture<Message> applyTransaction(TransactionContext trx) {
     LogEntryProto entry = trx.getLogEntry();
     ApplyPosition at = new ApplyPosition(stream, entry.getIndex(), entry.getTerm());
-    if (witness()) {
-      applier.recordApplied(at);
+    entryLock.lock();
+    try {
+      if (witness()) {
+        applier.recordApplied(at);
+        updateLastAppliedTermIndex(entry.getTerm(), entry.getIndex());
+        // Never read: a witness never leads, so it answers no client.
+        return CompletableFuture.completedFuture(Message.EMPTY);
+      }
+      ByteString outcome = applier.applyEntry(at, entry.getStateMachineLogEntry().getLogData());
       updateLastAppliedTermIndex(entry.getTerm(), entry.getIndex());
-      // Never read: a witness never leads, so it answers no client.
-      return CompletableFuture.completedFuture(Message.EMPTY);
+      return CompletableFuture.completedFuture(Message.valueOf(outcome));
+    } finally {
+      entryLock.unlock();
     }
-    ByteString outcome = applier.applyEntry(at, entry.getStateMachineLogEntry().getLogData());
-    updateLastAppliedTermIndex(entry.getTerm(), entry.getIndex());
-    return CompletableFuture.completedFuture(Message.valueOf(outcome));
   }
 
   @Override
   public void notifyTermIndexUpdated(long term, long index) {
     // Configuration and leader-change entries change no volume, but the store's position must still
     // pass them so that the durable position Ratis restarts from is never behind a purged entry.
-    applier.recordApplied(new ApplyPosition(stream, index, term));
-    super.notifyTermIndexUpdated(term, index);
+    entryLock.lock();
+    try {
+      applier.recordApplied(new ApplyPosition(stream, index, term));
+      super.notifyTermIndexUpdated(term, index);
+    } finally {
+      entryLock.unlock();
+    }
   }
 
   /**
@@ -120,6 +209,10 @@ public final class VolumeStateMachine extends BaseStateMachine {
   public CompletableFuture<Message> query(Message request) {
     try {
       VolumeQuery q = VolumeQuery.decode(request.getContent());
+      if (q instanceof VolumeQuery.RebuildStatus) {
+        ReplicaRebuild r = rebuild;
+        return CompletableFuture.completedFuture(r == null ? Message.EMPTY : Message.valueOf(r.progress().encode()));
+      }
       if (witness() && !(q instanceof VolumeQuery.AppliedIndex)) {
         throw new IllegalStateException("this member of group " + getGroupId() + " is a witness and holds no data");
       }
@@ -134,6 +227,24 @@ public final class VolumeStateMachine extends BaseStateMachine {
         long bytes = store.view(size.volumeId()).sizeBytes();
         return CompletableFuture.completedFuture(Message.valueOf(
             ByteString.copyFrom(ByteBuffer.allocate(Long.BYTES).putLong(0, bytes))));
+      }
+      if (q instanceof VolumeQuery.ExportOpen) {
+        return CompletableFuture.completedFuture(Message.valueOf(ExportCodec.manifest(exports.open(store, () -> {
+          entryLock.lock();
+          try {
+            return store.openStreamSnapshot(stream);
+          } finally {
+            entryLock.unlock();
+          }
+        }))));
+      }
+      if (q instanceof VolumeQuery.ExportRead r) {
+        return CompletableFuture.completedFuture(Message.valueOf(ExportCodec.chunk(
+            exports.read(r.session(), r.volumeId(), r.block(), r.version(), Math.min(r.maxVersions(), ReplicaRebuild.CHUNK_VERSIONS)))));
+      }
+      if (q instanceof VolumeQuery.ExportClose c) {
+        exports.close(c.session());
+        return CompletableFuture.completedFuture(Message.EMPTY);
       }
       VolumeQuery.Read read = (VolumeQuery.Read) q;
       if (read.length() < 0 || read.length() > MAX_READ_BYTES) {
@@ -153,6 +264,8 @@ public final class VolumeStateMachine extends BaseStateMachine {
     ApplyPosition position = store.applied(stream);
     store.checkpoint();
     checkpoints.checkpointedAt(position);
+    LOG.info("group {}: store checkpointed at log index {}; the log up to it may be purged once every member has it",
+        getGroupId(), position.index());
     return position.index();
   }
 

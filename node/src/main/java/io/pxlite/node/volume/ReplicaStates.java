@@ -37,6 +37,36 @@ record ReplicaStates(String leader, List<ReplicaStateView> replicas) {
     return new ReplicaStates(status.leader().orElse(null), out);
   }
 
+  /**
+   * Asks each replica that is behind whether it is being rebuilt (a full copy, when the log no longer
+   * reaches back to it), and shows its progress if so. A replica that does not answer within
+   * {@code patience} keeps its state.
+   */
+  ReplicaStates withRebuildProgress(
+      java.util.function.Function<String, java.util.concurrent.CompletableFuture<java.util.Optional<io.pxlite.journal.event.RebuildProgress>>> ask,
+      java.time.Duration patience) {
+    List<ReplicaStateView> out = new ArrayList<>();
+    for (ReplicaStateView r : replicas) {
+      ReplicaStateView shown = r;
+      if (r.state().equals("catching up")) {
+        String node = r.node().replace(" (witness)", "");
+        try {
+          java.util.Optional<io.pxlite.journal.event.RebuildProgress> p =
+              ask.apply(node).get(patience.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+          if (p.isPresent()) {
+            shown = r.rebuilding(p.get().copiedBytes(), p.get().totalBytes());
+          }
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+          // Busy or just gone: its log position still says how far behind it is.
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      out.add(shown);
+    }
+    return new ReplicaStates(leader, out);
+  }
+
   boolean degraded() {
     return replicas.stream().anyMatch(r -> !r.state().equals("in sync"));
   }

@@ -225,7 +225,9 @@ public final class VolumeService implements ManagementService {
   /** A single volume: with its group's leader and each replica's state, which cost a round of RPCs. */
   private VolumeView volumeView(VolumeRecord v) {
     VolumeView plain = volumeView(v, catalog.attachment(v.id()).map(AttachmentRecord::nodeId));
-    ReplicaStates states = ReplicaStates.of(v, groups.logOf(v).status(), catalog::isAlive);
+    io.pxlite.journal.GroupLog log = groups.logOf(v);
+    ReplicaStates states = ReplicaStates.of(v, log.status(), catalog::isAlive)
+        .withRebuildProgress(log::rebuildProgress, java.time.Duration.ofSeconds(1));
     return new VolumeView(plain.id(), plain.name(), plain.sizeBytes(), plain.repl(), plain.fs(), plain.blockSize(),
         plain.ioPriority(), plain.snapInterval(), plain.labels(), plain.ctime(), plain.state(),
         states.degraded() && "up".equals(plain.status()) ? "degraded" : plain.status(), plain.usedBytes(),

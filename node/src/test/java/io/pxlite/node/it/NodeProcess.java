@@ -150,6 +150,25 @@ public final class NodeProcess implements AutoCloseable {
     });
   }
 
+  /**
+   * Deletes everything the stopped node stored — its data dir but for its identity, and its device —
+   * as if its disks were replaced: it comes back as the same node with nothing.
+   */
+  public void wipeKeepingIdentity() throws IOException {
+    if (isAlive()) {
+      throw new IllegalStateException("wipe a stopped node only");
+    }
+    Path keep = dataDir().resolve("identity.json");
+    try (var paths = Files.walk(dataDir())) {
+      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        if (!p.equals(keep) && !p.equals(dataDir())) {
+          Files.delete(p);
+        }
+      }
+    }
+    Files.deleteIfExists(dir.resolve("dev0.img"));
+  }
+
   public Path dataDir() {
     return dir.resolve("data");
   }

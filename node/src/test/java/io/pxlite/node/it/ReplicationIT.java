@@ -22,13 +22,19 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ReplicationIT {
   private static final Duration CATCH_UP = Duration.ofSeconds(120);
+  private static final int SNAPSHOT_EVERY_ENTRIES = 400;
+  private static final String SEGMENT_SIZE = "12MB";
   @TempDir
   static Path dir;
   private static LocalCluster cluster;
 
   @BeforeAll
   static void start() throws Exception {
-    cluster = LocalCluster.start(dir.resolve("cluster"), 4);
+    // Snapshots (and so log purges) every few hundred entries instead of 50,000: a replica wiped while
+    // the others write then finds the log no longer reaching back to it, and must be rebuilt.
+    cluster = LocalCluster.start(dir.resolve("cluster"), 4, "2G",
+        i -> List.of("env", "JAVA_TOOL_OPTIONS=-Dpxlite.raft.snapshotEveryEntries=" + SNAPSHOT_EVERY_ENTRIES
+            + " -Dpxlite.raft.segmentSize=" + SEGMENT_SIZE));
   }
 
   @AfterAll
@@ -123,6 +129,47 @@ class ReplicationIT {
     }
     System.out.printf("catch-up: %d writes acknowledged while a replica was away 60 s; it caught up%n", acked);
     assertReplicasIdentical("away", 256 << 20);
+  }
+
+  /**
+   * A replica's node loses all its data (disk replaced: only its identity is kept) while the others
+   * write on and purge their logs. Back, it cannot catch up from the log: it is rebuilt from a
+   * healthy replica — volume, snapshot and every acknowledged write — and continues from the log.
+   */
+  @Test
+  void aWipedReplicaIsRebuiltFromAHealthyOne() throws Exception {
+    create(cluster.node(1), "wiped", "256M", 3);
+    awaitInSync(cluster.node(1), "wiped");
+    List<String> replicas = texts(cluster.node(1).api("GET", "/v1/volumes/wiped", null).body().get("replicas"));
+    NodeProcess attached = cluster.byId(replicas.get(0));
+    NodeProcess victim = cluster.byId(replicas.get(2));
+    AckedWriteChecker checker = new AckedWriteChecker(16384);
+    long acked;
+    try (NbdClient client = NbdClient.connect(attached.nbdSocket(), "wiped")) {
+      // Enough small entries, with every member up, for the group to checkpoint and purge whole log
+      // segments (SEGMENT_SIZE each): afterwards the log no longer starts at the beginning.
+      acked = checker.runFor(client, 16, Duration.ofSeconds(15));
+      victim.kill9();
+      victim.wipeKeepingIdentity();
+      acked += checker.runFor(client, 16, Duration.ofSeconds(5));
+      assertThat(attached.api("POST", "/v1/snapshots", Map.of("volume", "wiped", "name", "wiped-s1")).status())
+          .isEqualTo(201);
+      acked += checker.runFor(client, 16, Duration.ofSeconds(5));
+    }
+    String snapshotSum = sha256Prefix(attached, "wiped-s1", 256 << 20);
+
+    victim.start();
+    awaitInSync(attached, "wiped");
+    // Only a purged log makes the group rebuild a replica instead of sending it the log.
+    assertThat(Files.readString(victim.log())).as("the victim's log")
+        .containsPattern("rebuilt from \\S+ at log index \\d+");
+    try (NbdClient client = NbdClient.connect(victim.nbdSocket(), "wiped")) {
+      checker.verify(client);
+    }
+    System.out.printf("rebuild: %d writes acknowledged while a replica was wiped; it was rebuilt%n", acked);
+    assertReplicasIdentical("wiped", 256 << 20);
+    assertThat(sha256Prefix(victim, "wiped-s1", 256 << 20)).as("the snapshot, read from the rebuilt replica")
+        .isEqualTo(snapshotSum);
   }
 
   @Test
