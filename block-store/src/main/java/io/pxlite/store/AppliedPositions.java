@@ -35,6 +35,10 @@ final class AppliedPositions {
     return at.isAfter(get(at.stream()));
   }
 
+  void forget(String stream) {
+    positions.remove(stream);
+  }
+
   void advanced(ApplyPosition at) {
     positions.put(at.stream(), at);
   }

@@ -346,6 +346,31 @@ public final class BlockStore implements AutoCloseable {
     return new StreamImport(stream, db, pool, applied, catalog, guarded, this::checkpoint);
   }
 
+  /**
+   * Forgets a stream entirely: its volumes, their snapshots and blocks, and its applied position —
+   * this node left the replica group. Should it join again, it starts from nothing and is rebuilt.
+   */
+  public void dropStream(String stream) {
+    Objects.requireNonNull(stream, "stream");
+    lifecycle.readLock().lock();
+    try {
+      health.checkWritable();
+      synchronized (catalog) {
+        for (Volume v : catalog.volumesOf(stream)) {
+          drop(v, null);
+        }
+        try (IndexChange change = new IndexChange(db, pool, applied, null)) {
+          change.delete(db.meta, applied.key(stream));
+          change.commit(null);
+        }
+        applied.forget(stream);
+      }
+    } finally {
+      lifecycle.readLock().unlock();
+    }
+    checkpoint();
+  }
+
   // ---------------------------------------------------------------- reads
 
   /** A view of a volume (read-write) or snapshot (read-only) by id. */

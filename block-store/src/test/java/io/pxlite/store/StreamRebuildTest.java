@@ -179,4 +179,22 @@ class StreamRebuildTest {
     assertThat(target.usage(1).liveBytes()).isEqualTo(4L * BLOCK);
     assertThat(StoreFixture.deviceUsed(target)).as("the partial copy's slots were freed").isLessThanOrEqualTo(6L * BLOCK);
   }
+
+  @Test
+  void droppingAStreamForgetsItsVolumesAndPositionAndLeavesOthersAlone() {
+    fillSource();
+    long usedBefore = StoreFixture.deviceUsed(source);
+    source.dropStream(STREAM);
+    assertThat(source.hasVolume(1)).isFalse();
+    assertThat(source.hasVolume(2)).isFalse();
+    assertThatThrownBy(() -> source.view(100)).isInstanceOf(NoSuchVolumeException.class);
+    assertThat(source.applied(STREAM)).isEqualTo(ApplyPosition.none(STREAM));
+    assertThat(read(source, 9, 0, BLOCK)).isEqualTo(StoreFixture.bytes(random(9, BLOCK)));
+    assertThat(StoreFixture.deviceUsed(source)).isLessThan(usedBefore).isEqualTo(BLOCK);
+    source.close();
+    source = src.open();
+    assertThat(source.applied(STREAM)).as("after a restart too").isEqualTo(ApplyPosition.none(STREAM));
+    assertThat(source.hasVolume(1)).isFalse();
+    assertThat(source.applied(OTHER).index()).isEqualTo(2);
+  }
 }

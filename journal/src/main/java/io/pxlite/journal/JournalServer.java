@@ -33,6 +33,7 @@ public final class JournalServer implements AutoCloseable {
   private final String nodeId;
   private final RaftServer server;
   private final Map<RaftGroupId, GroupLog> logs = new ConcurrentHashMap<>();
+  private final java.util.Queue<GroupLog> retired = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
   private JournalServer(String nodeId, RaftServer server) {
     this.nodeId = nodeId;
@@ -147,6 +148,51 @@ public final class JournalServer implements AutoCloseable {
     return reply.getException() != null && String.valueOf(reply.getException().getMessage()).contains("already exists");
   }
 
+  /**
+   * Changes the members of a running group (same id) — see {@link GroupMembership}. Clients of the
+   * group opened before keep working: Ratis tells them where the leader went.
+   *
+   * @return nodes that left but could not remove their division now (down); they do it when they start
+   */
+  public List<String> changeMembers(ReplicaGroup from, ReplicaGroup to, Duration timeout) {
+    List<String> notRemoved = GroupMembership.change(from, to, timeout);
+    forgetLog(from);
+    return notRemoved;
+  }
+
+  /**
+   * Stops handing out this client of the group (its members changed). It stays open until the node
+   * stops: NBD connections opened before keep using it, and Ratis tells it where the leader went.
+   */
+  public void forgetLog(ReplicaGroup group) {
+    GroupLog stale = logs.remove(group.id());
+    if (stale != null) {
+      retired.add(stale);
+    }
+  }
+
+  /** Removes this node's division of a group it is no longer a member of (it was down when it left). */
+  public void leaveLocally(RaftGroupId groupId) {
+    try (RaftClient admin = RaftClient.newBuilder()
+        .setRaftGroup(org.apache.ratis.protocol.RaftGroup.valueOf(groupId, server.getPeer()))
+        .setProperties(RaftSettings.clientProperties())
+        .build()) {
+      RaftClientReply reply = admin.getGroupManagementApi(server.getId()).remove(groupId, true, false);
+      if (!reply.isSuccess()) {
+        throw new JournalException("node " + nodeId + " could not leave replica group " + groupId + ": " + reply.getException());
+      }
+    } catch (IOException e) {
+      throw new JournalException("node " + nodeId + " could not leave replica group " + groupId + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The groups this node hosts a division of. */
+  public List<RaftGroupId> hostedGroups() {
+    List<RaftGroupId> out = new ArrayList<>();
+    server.getGroupIds().forEach(out::add);
+    return out;
+  }
+
   /** The client of a group this node submits to, whether or not it is a member. */
   public GroupLog log(ReplicaGroup group) {
     return logs.computeIfAbsent(group.id(), id -> GroupLog.open(group));
@@ -213,6 +259,8 @@ public final class JournalServer implements AutoCloseable {
   public void close() {
     logs.values().forEach(GroupLog::close);
     logs.clear();
+    retired.forEach(GroupLog::close);
+    retired.clear();
     try {
       server.close();
     } catch (IOException e) {

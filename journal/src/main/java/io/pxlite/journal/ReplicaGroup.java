@@ -35,6 +35,25 @@ public record ReplicaGroup(RaftGroupId id, List<ReplicaPeer> peers) {
     return new ReplicaGroup(RaftGroupId.valueOf(uuid), sorted);
   }
 
+  /**
+   * A group known by its id, with its current members: after a membership change ({@code volume
+   * ha-update}) the members are no longer those the id was derived from.
+   */
+  public static ReplicaGroup withId(String id, List<ReplicaPeer> members) {
+    List<ReplicaPeer> sorted = members.stream().sorted(Comparator.comparing(ReplicaPeer::nodeId)).toList();
+    return new ReplicaGroup(RaftGroupId.valueOf(UUID.fromString(id)), sorted);
+  }
+
+  /** The same group with other members. */
+  public ReplicaGroup withMembers(List<ReplicaPeer> members) {
+    return withId(streamName(), members);
+  }
+
+  /** The member on {@code nodeId}, if any. */
+  public java.util.Optional<ReplicaPeer> member(String nodeId) {
+    return peers.stream().filter(p -> p.nodeId().equals(nodeId)).findFirst();
+  }
+
   /** The name the block store uses for this group's log stream. */
   public String streamName() {
     return id.getUuid().toString();

@@ -3,6 +3,13 @@ package io.pxlite.api;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 
-/** A change to a volume ({@code pxctl volume update}); {@code size} in PX's forms, null = unchanged. */
+/**
+ * A change to a volume: {@code size} in PX's forms ({@code pxctl volume update}), {@code repl} the
+ * number of replicas ({@code pxctl volume ha-update}); null = unchanged.
+ */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-public record VolumeUpdateRequest(String size) {}
+public record VolumeUpdateRequest(String size, Integer repl) {
+  public VolumeUpdateRequest(String size) {
+    this(size, null);
+  }
+}

@@ -83,6 +83,19 @@ final class VolumeCommands implements Runnable {
     pxctl.output().show(reply, out -> out.println("Update Volume: Volume update successful for volume " + ref));
   }
 
+  @Command(name = "ha-update", description = "Change how many replicas a volume has, while it stays in use: "
+      + "a new replica is copied before it counts, a removed one drops its copy.")
+  void haUpdate(
+      @Parameters(paramLabel = "VOL", description = "Volume name or id.") String ref,
+      @picocli.CommandLine.Option(names = {"-r", "--repl"}, required = true, paramLabel = "N",
+          description = "Number of replicas, 1 up to the nodes online.") int repl) {
+    com.fasterxml.jackson.databind.node.ObjectNode body =
+        com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode().put("repl", repl);
+    JsonNode reply = pxctl.client().patch("/v1/volumes/" + PxliteClient.segment(ref), body);
+    pxctl.output().show(reply, out -> out.println("Update Volume Replication: Replication update successful for volume "
+        + ref + "; replicas " + JsonFields.list(reply, "replicas")));
+  }
+
   @Command(name = "delete", description = "Delete a volume.")
   void delete(@Parameters(paramLabel = "VOL", description = "Volume name or id.") String ref) {
     JsonNode reply = pxctl.client().delete("/v1/volumes/" + PxliteClient.segment(ref));

@@ -37,7 +37,9 @@ final class CannedBodies {
        "attached_on":"node-1","nbd_uri":"nbd://10.0.1.1:10809/vol-1","checksum_errors":0,
        "device_path":"/dev/nbd0","attach_path":["/mnt/db","/var/lib/osd/mounts/db"],"group_leader":"node-1",
        "replica_states":[{"node":"node-1","state":"in sync","log_index":40,"commit_index":40},
-                         {"node":"node-2","state":"catching up","log_index":12,"commit_index":40}]}
+                         {"node":"node-2","state":"catching up","log_index":12,"commit_index":40},
+                         {"node":"node-3","state":"rebuilding","log_index":-1,"commit_index":40,
+                          "rebuild_copied_bytes":536870912,"rebuild_total_bytes":2147483648}]}
       """;
 
   static final String VOLUME_LOGS = """

@@ -34,6 +34,34 @@ class VolumeCommandsTest {
 
   @ParameterizedTest
   @EnumSource(ServerKind.class)
+  void haUpdateSendsTheReplicationAndPrintsTheNewReplicas(ServerKind kind) throws Exception {
+    CannedApi api = new CannedApi().on("PATCH", "/v1/volumes/db", 200, CannedBodies.VOLUME_DB);
+    try (CannedServer server = kind.start(api, dir)) {
+      PxctlRun run = PxctlRun.against(server, "volume", "ha-update", "db", "--repl", "2");
+
+      assertThat(run.err()).isEmpty();
+      assertThat(run.exitCode()).isZero();
+      assertThat(run.out()).isEqualTo(
+          "Update Volume Replication: Replication update successful for volume db; replicas node-1, node-2\n");
+      assertThat(api.onlyRequest().body()).isEqualTo("{\"repl\":2}");
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(ServerKind.class)
+  void haUpdateWithoutReplIsAUsageErrorAndSendsNothing(ServerKind kind) throws Exception {
+    CannedApi api = new CannedApi();
+    try (CannedServer server = kind.start(api, dir)) {
+      PxctlRun run = PxctlRun.against(server, "volume", "ha-update", "db");
+
+      assertThat(run.exitCode()).isEqualTo(2);
+      assertThat(run.err()).contains("Missing required option: '--repl=N'");
+      assertThat(api.received()).isEmpty();
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(ServerKind.class)
   void createWithOnlyANameSendsOnlyTheName(ServerKind kind) throws Exception {
     CannedApi api = new CannedApi().on("POST", "/v1/volumes", 201, CannedBodies.VOLUME_LOGS);
     try (CannedServer server = kind.start(api, dir)) {
@@ -120,7 +148,7 @@ class VolumeCommandsTest {
           Replica group      :  rg-1
           Replicas           :  node-1, node-2
           Group leader       :  node-1
-          Replica states     :  node-1: in sync, node-2: catching up (12 of 40)
+          Replica states     :  node-1: in sync, node-2: catching up (12 of 40), node-3: rebuilding (512 MiB of about 2 GiB, 25%)
           Attached on        :  node-1
           Device path        :  /dev/nbd0
           Mount paths        :  /mnt/db, /var/lib/osd/mounts/db

@@ -131,6 +131,17 @@ public final class VolumeStateMachine extends BaseStateMachine {
     }
   }
 
+  /**
+   * This node left the group (its division is being removed): the group's volumes here are no
+   * replica any more, and a later return must start from nothing, so its data and position go.
+   */
+  @Override
+  public void notifyGroupRemove() {
+    exports.closeAll();
+    store.dropStream(stream);
+    LOG.info("group {}: this node left the group; dropped its volumes and position here", getGroupId());
+  }
+
   @Override
   public void close() throws IOException {
     closed = true;

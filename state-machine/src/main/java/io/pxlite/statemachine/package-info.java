@@ -13,6 +13,10 @@
  *       applied and its outcome returned. A store I/O failure is not: the replica is marked unhealthy,
  *       refuses every later event without recording it, and a restart replays from the durable
  *       position. Nothing is thrown from apply, because an exception there kills the Ratis server.</li>
+ *   <li>A rebuild installs only a whole copy: the source freezes its store between two log entries,
+ *       the copy's position is recorded after every block arrived (CRC32C checked), and Ratis
+ *       continues the log after that position. An export session keeps the source from reusing the
+ *       slots its frozen view refers to until it closes or expires.</li>
  * </ul>
  */
 package io.pxlite.statemachine;

@@ -41,6 +41,15 @@ public final class ReplicaGroups {
 
   /** The group for a volume placed on {@code nodeIds}, with {@code witness} (may be null). */
   public ReplicaGroup groupOf(List<String> nodeIds, String witness) {
+    return ReplicaGroup.of(peers(nodeIds, witness));
+  }
+
+  /** Group {@code id} with these members (it may have been formed with others). */
+  public ReplicaGroup groupWithId(String id, List<String> nodeIds, String witness) {
+    return ReplicaGroup.withId(id, peers(nodeIds, witness));
+  }
+
+  private List<ReplicaPeer> peers(List<String> nodeIds, String witness) {
     Map<String, NodeRecord> nodes = nodeIds.equals(List.of(self.nodeId())) && witness == null
         ? Map.of()
         : catalog.nodes().stream().collect(Collectors.toMap(NodeRecord::id, n -> n));
@@ -50,11 +59,24 @@ public final class ReplicaGroups {
     if (witness != null) {
       peers.add((witness.equals(self.nodeId()) ? self : peer(nodes.get(witness), witness)).asWitness());
     }
-    return ReplicaGroup.of(peers);
+    return peers;
   }
 
-  private ReplicaGroup groupOf(VolumeRecord v) {
-    return groupOf(v.replicas(), v.witness());
+  /** A volume's group as its record has it now: the id it was formed with, the current members. */
+  public ReplicaGroup groupOf(VolumeRecord v) {
+    return groupWithId(v.replicaGroup(), v.replicas(), v.witness());
+  }
+
+  /**
+   * Moves a group to other members while it stays in use (see {@code GroupMembership}); on this node
+   * the group's client is opened anew with the new members.
+   *
+   * @return nodes that left but could not drop their copy now (down); they do when they start
+   */
+  public List<String> changeMembers(ReplicaGroup from, ReplicaGroup to, java.time.Duration timeout) {
+    List<String> notRemoved = journal.changeMembers(from, to, timeout);
+    logs.remove(to.streamName());
+    return notRemoved;
   }
 
   private boolean member(VolumeRecord v) {
@@ -71,14 +93,29 @@ public final class ReplicaGroups {
   /** The log of a volume's group; a member that does not host the group yet joins it first. */
   public GroupLog logOf(VolumeRecord volume) {
     GroupLog log = logs.get(volume.replicaGroup());
-    if (log != null) {
+    if (log != null && sameMembers(log.group(), volume)) {
       return log;
+    }
+    if (log != null) {
+      // The group's members changed (ha-update on another node): a client with the new members.
+      logs.remove(volume.replicaGroup(), log);
+      journal.forgetLog(log.group());
     }
     ReplicaGroup group = groupOf(volume);
     if (member(volume)) {
       journal.hostLocally(group);
     }
     return logs.computeIfAbsent(group.streamName(), id -> journal.log(group));
+  }
+
+  private static boolean sameMembers(ReplicaGroup group, VolumeRecord v) {
+    java.util.Set<String> members = new java.util.HashSet<>(v.replicas());
+    if (v.witness() != null) {
+      members.add(v.witness() + "~witness");
+    }
+    java.util.Set<String> have = new java.util.HashSet<>();
+    group.peers().forEach(p -> have.add(p.witness() ? p.nodeId() + "~witness" : p.nodeId()));
+    return members.equals(have);
   }
 
   /** Forms a new group on all its members (a majority must be reachable). */
@@ -92,6 +129,7 @@ public final class ReplicaGroups {
    * new member is missing.
    */
   public void joinMemberships() {
+    leaveFormerGroups();
     for (VolumeRecord v : catalog.cachedVolumes()) {
       if (!member(v) || (v.replicas().size() == 1 && v.witness() == null)) {
         continue;
@@ -102,6 +140,30 @@ public final class ReplicaGroups {
         }
       } catch (KvdbUnavailableException | IllegalStateException e) {
         LOG.warn("cannot join the replica group of volume {} now: {}", v.name(), e.getMessage());
+      }
+    }
+  }
+
+  /**
+   * At start: drops this node's division (and so its copy) of every group the catalog says it left
+   * while it was down ({@code volume ha-update}, {@code cluster delete}). Only on a fresh catalog:
+   * a stale cache must never make a node drop a replica it still holds.
+   */
+  private void leaveFormerGroups() {
+    List<VolumeRecord> volumes;
+    try {
+      volumes = catalog.volumes();
+    } catch (KvdbUnavailableException e) {
+      LOG.info("kvdb unreachable; groups this node may have left are dropped at a later start: {}", e.getMessage());
+      return;
+    }
+    for (org.apache.ratis.protocol.RaftGroupId id : journal.hostedGroups()) {
+      String stream = id.getUuid().toString();
+      List<VolumeRecord> of = volumes.stream().filter(v -> v.replicaGroup().equals(stream)).toList();
+      if (!of.isEmpty() && of.stream().noneMatch(this::member)) {
+        LOG.info("this node left replica group {} (volumes {}) while it was down; dropping its copy", stream,
+            of.stream().map(VolumeRecord::name).toList());
+        journal.leaveLocally(id);
       }
     }
   }

@@ -31,6 +31,8 @@ final class StoreExport implements NbdExport {
   private final Optional<ReplicaRepair> repair;
   /** Learned once per connection: a new connection must see writes acknowledged anywhere before it. */
   private volatile boolean floorKnown;
+  /** Reads through the group, once this node no longer holds a replica (ha-update took it away). */
+  private volatile RemoteExport remote;
 
   private StoreExport(String name, long id, BlockStore store, Optional<GroupLog> log, ReadFloor floor, String selfId) {
     this.name = name;
@@ -62,7 +64,24 @@ final class StoreExport implements NbdExport {
 
   @Override
   public long sizeBytes() {
-    return view().sizeBytes();
+    return replicaGone() ? remote().sizeBytes() : view().sizeBytes();
+  }
+
+  /**
+   * Whether this node stopped holding the volume while the export was open: its replica was moved
+   * elsewhere ({@code volume ha-update}). The connection then goes on, reading through the group.
+   */
+  private boolean replicaGone() {
+    return log.isPresent() && !store.hasVolume(id);
+  }
+
+  private RemoteExport remote() {
+    RemoteExport r = remote;
+    if (r == null) {
+      r = RemoteExport.open(name, id, log.get());
+      remote = r;
+    }
+    return r;
   }
 
   @Override
@@ -72,7 +91,19 @@ final class StoreExport implements NbdExport {
 
   @Override
   public void read(long offset, ByteBuffer dst) {
-    awaitFresh();
+    if (replicaGone()) {
+      remote().read(offset, dst);
+      return;
+    }
+    try {
+      awaitFresh();
+    } catch (RuntimeException e) {
+      if (!replicaGone()) {
+        throw e;
+      }
+      remote().read(offset, dst);
+      return;
+    }
     try {
       try {
         view().read(offset, dst);
@@ -84,6 +115,11 @@ final class StoreExport implements NbdExport {
       }
       // The store fills without moving the position; the NBD port expects the buffer consumed.
       dst.position(dst.limit());
+    } catch (io.pxlite.store.NoSuchVolumeException e) {
+      if (!replicaGone()) {
+        throw OutcomeErrors.translate(e, name);
+      }
+      remote().read(offset, dst);
     } catch (RuntimeException e) {
       throw OutcomeErrors.translate(e, name);
     }
@@ -122,6 +158,9 @@ final class StoreExport implements NbdExport {
 
   @Override
   public List<AllocationRun> allocation(long offset, long length) {
+    if (replicaGone()) {
+      return remote().allocation(offset, length);
+    }
     awaitFresh();
     try {
       return view().allocation(offset, length).stream()

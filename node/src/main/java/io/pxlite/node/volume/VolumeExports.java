@@ -57,9 +57,8 @@ public final class VolumeExports implements NbdExportCatalog {
         return Optional.of(StoreExport.volume(v.name(), v.numericId(), store, log,
             floors.computeIfAbsent(v.numericId(), id -> new ReadFloor()), groups.selfId()));
       }
-      if (!v.replicas().contains(groups.selfId())) {
-        return Optional.of(RemoteExport.open(v.name(), v.numericId(), log));
-      }
+      // No replica here, or one still being copied (a new member rebuilding): read through the group.
+      return Optional.of(RemoteExport.open(v.name(), v.numericId(), log));
     }
     Optional<SnapshotRecord> snapshot = catalog.cachedSnapshot(name);
     if (snapshot.isPresent() && store.snapshotParent(snapshot.get().numericId()).isPresent()) {

@@ -59,6 +59,7 @@ public final class VolumeService implements ManagementService {
   private final BlockStore store;
   private final HostAttachments attachments;
   private final HostCalls host;
+  private final ReplicaSetChange replicaSets;
 
   public VolumeService(
       NodeConfig config, LocalNode self, ClusterCatalog catalog, NodeRegistration registration,
@@ -71,6 +72,7 @@ public final class VolumeService implements ManagementService {
     this.store = store;
     this.attachments = attachments;
     this.host = new HostCalls(attachments, self.id());
+    this.replicaSets = new ReplicaSetChange(catalog, groups, config.clusterId());
   }
 
   // ------------------------------------------------------------------ nodes and status
@@ -163,6 +165,9 @@ public final class VolumeService implements ManagementService {
   public VolumeView updateVolume(String ref, VolumeUpdateRequest request) {
     return call(() -> {
       VolumeRecord v = findVolume(ref);
+      if (request.repl() != null) {
+        v = replicaSets.apply(v, request.repl());
+      }
       if (request.size() == null) {
         return volumeView(v);
       }

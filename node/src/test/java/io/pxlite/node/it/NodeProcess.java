@@ -287,20 +287,30 @@ public final class NodeProcess implements AutoCloseable {
   }
 
   private Cmd.Result curl(String method, String path, String body) {
-    List<String> cmd = new ArrayList<>(List.of("curl", "-sS", "-m", "60", "--unix-socket", apiSocket().toString(),
+    return curl(method, path, body, Duration.ofSeconds(60));
+  }
+
+  private Cmd.Result curl(String method, String path, String body, Duration timeout) {
+    List<String> cmd = new ArrayList<>(List.of("curl", "-sS", "-m", String.valueOf(timeout.toSeconds()),
+        "--unix-socket", apiSocket().toString(),
         "-X", method, "-w", "\n%{http_code}", "http://pxlite" + path));
     if (body != null) {
       cmd.addAll(List.of("-H", "Content-Type: application/json", "--data-binary", body));
     }
-    return Cmd.run(Duration.ofSeconds(90), null, cmd);
+    return Cmd.run(timeout.plusSeconds(30), null, cmd);
   }
 
   /** An API call's HTTP status and JSON body. */
   public record Reply(int status, JsonNode body) {}
 
   public Reply api(String method, String path, Object body) {
+    return api(method, path, body, Duration.ofSeconds(60));
+  }
+
+  /** An API call allowed {@code timeout} (e.g. a replication change, which copies data). */
+  public Reply api(String method, String path, Object body, Duration timeout) {
     try {
-      Cmd.Result r = curl(method, path, body == null ? null : JSON.writeValueAsString(body)).ok();
+      Cmd.Result r = curl(method, path, body == null ? null : JSON.writeValueAsString(body), timeout).ok();
       String out = r.output();
       int cut = out.lastIndexOf('\n');
       int status = Integer.parseInt(out.substring(cut + 1).trim());

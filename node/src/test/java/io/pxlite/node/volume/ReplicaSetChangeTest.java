@@ -1,0 +1,71 @@
+package io.pxlite.node.volume;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.pxlite.api.ApiException;
+import io.pxlite.node.kvdb.NodeRecord;
+import io.pxlite.node.kvdb.VolumeRecord;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** Where ha-update puts and takes replicas. */
+class ReplicaSetChangeTest {
+  private static final long GIB = 1L << 30;
+  /** Free space: d has the most, then c, b, a. */
+  private static final List<NodeRecord> NODES = List.of(node("a", 10), node("b", 20), node("c", 30), node("d", 40));
+
+  private static NodeRecord node(String id, long freeGib) {
+    return new NodeRecord(id, "127.0.0.1", "127.0.0.1", 9001, "127.0.0.1:9002", 2, 0, 0, 100 * GIB, freeGib * GIB,
+        List.of(), "now");
+  }
+
+  private static VolumeRecord volume(List<String> replicas, String witness) {
+    return new VolumeRecord("1", "v", GIB, replicas.size(), "ext4", 4096, "low", 0, Map.of(), "now", "g", replicas,
+        witness);
+  }
+
+  private static ReplicaSetChange.Plan plan(VolumeRecord v, int repl, Set<String> online) {
+    return ReplicaSetChange.plan(v, repl, NODES, online::contains, null, "c1");
+  }
+
+  @Test
+  void addingAReplicaPicksTheOnlineNodeWithTheMostFreeSpaceAndATwoReplicaVolumeGetsAWitness() {
+    ReplicaSetChange.Plan p = plan(volume(List.of("a"), null), 2, Set.of("a", "b", "c", "d"));
+    assertThat(p.replicas()).containsExactly("a", "d");
+    assertThat(p.witness()).isEqualTo("b");
+  }
+
+  @Test
+  void theWitnessBecomesAReplicaOnlyWhenNoOtherNodeWill() {
+    VolumeRecord pair = volume(List.of("a", "b"), "d");
+    assertThat(plan(pair, 3, Set.of("a", "b", "c", "d")).replicas()).containsExactly("a", "b", "c");
+    ReplicaSetChange.Plan three = plan(pair, 3, Set.of("a", "b", "d"));
+    assertThat(three.replicas()).containsExactly("a", "b", "d");
+    assertThat(three.witness()).isNull();
+  }
+
+  @Test
+  void removingAReplicaTakesAnOfflineOneFirstThenTheFullest() {
+    VolumeRecord three = volume(List.of("a", "b", "c"), null);
+    ReplicaSetChange.Plan p = plan(three, 2, Set.of("a", "b", "c", "d"));
+    assertThat(p.replicas()).containsExactly("b", "c");
+    assertThat(p.witness()).as("a third online node keeps the log").isEqualTo("a");
+    assertThat(plan(three, 2, Set.of("a", "b", "d")).replicas()).as("c is down").containsExactly("a", "b");
+    ReplicaSetChange.Plan one = plan(three, 1, Set.of("a", "b", "c", "d"));
+    assertThat(one.replicas()).containsExactly("c");
+    assertThat(one.witness()).isNull();
+    assertThat(ReplicaSetChange.plan(three, 1, NODES, Set.of("a", "b", "c", "d")::contains, "a", "c1").replicas())
+        .as("the node the volume is attached on goes last").containsExactly("a");
+  }
+
+  @Test
+  void moreReplicasThanOnlineNodesOrNoneAtAllAreRefused() {
+    assertThatThrownBy(() -> plan(volume(List.of("a"), null), 4, Set.of("a", "b", "c")))
+        .isInstanceOf(ApiException.class).hasMessageContaining("repl 4 needs 4 nodes").hasMessageContaining("3 online");
+    assertThatThrownBy(() -> plan(volume(List.of("a"), null), 0, Set.of("a")))
+        .isInstanceOf(ApiException.class).hasMessageContaining("invalid option 'repl': 0");
+  }
+}
