@@ -35,6 +35,10 @@ final class ManagementRoutes {
         .get("/v1/status", r -> ok(json, service.status()))
         .get("/v1/cluster/nodes", r -> ok(json, service.nodes()))
         .get("/v1/cluster/nodes/{ref}", r -> ok(json, service.node(r.pathParameter("ref"))))
+        .delete("/v1/cluster/nodes/{ref}", r -> {
+          service.deleteNode(r.pathParameter("ref"));
+          return JsonResponse.noContent();
+        })
         .post("/v1/volumes", r -> created(json, service.createVolume(r.body(VolumeCreateRequest.class))))
         .get("/v1/volumes", r -> ok(json, service.volumes()))
         .get("/v1/volumes/{ref}", r -> ok(json, service.volume(r.pathParameter("ref"))))

@@ -15,6 +15,12 @@ public interface ManagementService {
 
   NodeView node(String ref);
 
+  /**
+   * Removes a node from the cluster ({@code pxctl cluster delete}) after handing each of its replicas
+   * (and witness roles) to another node; refused when a replica has nowhere to go.
+   */
+  void deleteNode(String ref);
+
   VolumeView createVolume(VolumeCreateRequest request);
 
   List<VolumeView> volumes();

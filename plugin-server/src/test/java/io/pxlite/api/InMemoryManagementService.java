@@ -71,6 +71,11 @@ final class InMemoryManagementService implements ManagementService {
   }
 
   @Override
+  public void deleteNode(String ref) {
+    throw ApiException.notFound("no node '" + ref + "'");
+  }
+
+  @Override
   public NodeView node(String ref) {
     enter();
     return nodes().stream()

@@ -11,8 +11,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
-/** {@code pxctl cluster list|inspect}: the nodes registered in the cluster. */
-@Command(name = "cluster", description = "List and inspect the cluster's nodes.")
+/** {@code pxctl cluster list|inspect|delete}: the nodes registered in the cluster. */
+@Command(name = "cluster", description = "List, inspect and remove the cluster's nodes.")
 final class ClusterCommands implements Runnable {
   @ParentCommand Pxctl pxctl;
   @Spec CommandSpec spec;
@@ -58,6 +58,13 @@ final class ClusterCommands implements Runnable {
         deviceTable(node).print(out, "  ");
       }
     });
+  }
+
+  @Command(name = "delete", description = "Remove a node from the cluster: its replicas are handed to other nodes "
+      + "first (copied while the volumes stay in use), then it is taken out.")
+  void delete(@Parameters(paramLabel = "NODE", description = "Node id or management IP.") String ref) {
+    JsonNode reply = pxctl.client().delete("/v1/cluster/nodes/" + PxliteClient.segment(ref));
+    pxctl.output().show(reply, out -> out.println("Node " + ref + " successfully deleted"));
   }
 
   /** A node's pooled devices; shared with {@code pxctl status}. */

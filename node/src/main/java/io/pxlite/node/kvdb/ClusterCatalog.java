@@ -91,6 +91,21 @@ public final class ClusterCatalog {
     return kvdb.get(aliveKey(nodeId)).isPresent();
   }
 
+  /**
+   * Removes a node from the cluster ({@code pxctl cluster delete}): its record and liveness go, and
+   * a tombstone keeps it from registering again under the same id.
+   */
+  public void removeNode(String nodeId, String when) {
+    kvdb.put(root + "removed/" + nodeId, when);
+    kvdb.delete(nodeKey(nodeId));
+    kvdb.delete(aliveKey(nodeId));
+  }
+
+  /** Whether the node was removed with {@code pxctl cluster delete}. */
+  public boolean isRemoved(String nodeId) {
+    return kvdb.get(root + "removed/" + nodeId).isPresent();
+  }
+
   // ------------------------------------------------------------------ volumes
 
   /** Creates the record unless a volume or snapshot of that name exists; false if one does. */

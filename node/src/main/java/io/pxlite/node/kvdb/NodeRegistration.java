@@ -79,6 +79,12 @@ public final class NodeRegistration implements AutoCloseable {
 
   private synchronized void tick() {
     try {
+      String id = record.get().id();
+      if (catalog.isRemoved(id)) {
+        // Registering again would bring back a node the cluster handed off: stay out, and say so.
+        throw new IllegalStateException("node " + id + " was removed from the cluster (pxctl cluster delete) and"
+            + " holds no replicas; stop it, and wipe its data dir to join again as a new node");
+      }
       if (leaseId == 0 || !catalog.kvdb().renewLease(leaseId)) {
         LOG.info("registering node in the kvdb at {}", catalog.kvdb().endpoints());
         register();

@@ -60,6 +60,7 @@ public final class VolumeService implements ManagementService {
   private final HostAttachments attachments;
   private final HostCalls host;
   private final ReplicaSetChange replicaSets;
+  private final NodeRemoval nodeRemoval;
 
   public VolumeService(
       NodeConfig config, LocalNode self, ClusterCatalog catalog, NodeRegistration registration,
@@ -73,6 +74,7 @@ public final class VolumeService implements ManagementService {
     this.attachments = attachments;
     this.host = new HostCalls(attachments, self.id());
     this.replicaSets = new ReplicaSetChange(catalog, groups, config.clusterId());
+    this.nodeRemoval = new NodeRemoval(catalog, groups, config.clusterId());
   }
 
   // ------------------------------------------------------------------ nodes and status
@@ -110,6 +112,14 @@ public final class VolumeService implements ManagementService {
         .filter(n -> n.id().equals(ref) || n.id().startsWith(ref) || n.mgmtIp().equals(ref))
         .findFirst()
         .orElseThrow(() -> ApiException.notFound("no node '" + ref + "' in cluster " + config.clusterId()));
+  }
+
+  @Override
+  public void deleteNode(String ref) {
+    call(() -> {
+      nodeRemoval.remove(ref);
+      return null;
+    });
   }
 
   private NodeView nodeView(NodeRecord n, boolean alive, java.util.Collection<VolumeRecord> known) {

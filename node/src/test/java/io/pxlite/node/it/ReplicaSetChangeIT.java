@@ -22,8 +22,10 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code volume ha-update} on three real nodes while a writer keeps writing through NBD: 1 → 2
  * replicas (a new replica rebuilt from a purged log, plus a witness), 2 → 3 (the witness becomes a
  * replica), 3 → 1 (two replicas leave and drop their copies). After each step every acknowledged
- * write is read back through every node, and the replicas are byte-identical.
+ * write is read back through every node, and the replicas are byte-identical. Then {@code cluster
+ * delete} of a node holding a replica, also while writing: the replica is handed to another node first.
  */
+@org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
 class ReplicaSetChangeIT {
   @TempDir
   static Path dir;
@@ -44,6 +46,7 @@ class ReplicaSetChangeIT {
   }
 
   @Test
+  @org.junit.jupiter.api.Order(1)
   void replicasAreAddedAndRemovedWhileTheVolumeIsWritten() throws Exception {
     NodeProcess via = cluster.node(1);
     NodeProcess.Reply create = via.api("POST", "/v1/volumes", Map.of("name", "ha", "size", "128M", "repl", 1));
@@ -77,6 +80,54 @@ class ReplicaSetChangeIT {
     }
     verifyEverywhere(checker);
     assertThat(checker.failedWrites()).as("writes that failed while replicas came and went").isZero();
+  }
+
+  @Test
+  @org.junit.jupiter.api.Order(2)
+  void aDeletedNodeHandsItsReplicaToAnotherFirst() throws Exception {
+    NodeProcess.Reply create = cluster.node(1).api("POST", "/v1/volumes", Map.of("name", "moving", "size", "64M", "repl", 2));
+    assertThat(create.status()).as("create: %s", create.body()).isEqualTo(201);
+    List<String> replicas = texts(create.body().get("replicas"));
+    NodeProcess leaving = cluster.byId(replicas.get(0));
+    NodeProcess staying = cluster.byId(replicas.get(1));
+    AckedWriteChecker checker = new AckedWriteChecker(8192);
+    try (NbdClient client = NbdClient.connect(staying.nbdSocket(), "moving")) {
+      checker.runFor(client, 16, Duration.ofSeconds(8));
+    }
+    AtomicBoolean stop = new AtomicBoolean();
+    CompletableFuture<Long> writer = CompletableFuture.supplyAsync(() -> {
+      try (NbdClient client = NbdClient.connect(staying.nbdSocket(), "moving")) {
+        return checker.runUntil(() -> client, 16, stop::get, Duration.ofSeconds(60));
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    NodeProcess.Reply reply;
+    try {
+      reply = staying.api("DELETE", "/v1/cluster/nodes/" + leaving.nodeId(), null, Duration.ofMinutes(5));
+    } finally {
+      stop.set(true);
+    }
+    writer.get(2, TimeUnit.MINUTES);
+    assertThat(reply.status()).as("cluster delete: %s", reply.body()).isEqualTo(204);
+
+    JsonNode volume = staying.api("GET", "/v1/volumes/moving", null).body();
+    List<String> now = texts(volume.get("replicas"));
+    assertThat(now).hasSize(2).doesNotContain(leaving.nodeId()).contains(staying.nodeId());
+    List<String> listed = new ArrayList<>();
+    staying.api("GET", "/v1/cluster/nodes", null).body().forEach(n -> listed.add(n.get("id").asText()));
+    assertThat(listed).doesNotContain(leaving.nodeId());
+    Poll.until(Duration.ofSeconds(30), "the deleted node to drop its copy and stay out", () -> {
+      String log = logOf(leaving);
+      return log.contains("this node left the group; dropped its volumes") && log.contains("was removed from the cluster");
+    });
+    assertThat(staying.api("GET", "/v1/cluster/nodes", null).body().size()).as("it does not register again").isEqualTo(2);
+    for (String id : now) {
+      try (NbdClient client = NbdClient.connect(cluster.byId(id).nbdSocket(), "moving")) {
+        checker.verify(client);
+      }
+    }
+    assertThat(checker.failedWrites()).isZero();
   }
 
   /** Changes the replication while a writer runs on {@code attached}; returns the volume once every replica is in sync. */
