@@ -122,6 +122,11 @@ final class EventApplier {
   }
 
   private EventOutcome refused(ApplyPosition at, Code code, RuntimeException e) {
+    if (code == Code.NO_SPACE || code == Code.IO_ERROR) {
+      // Local conditions, not decided by the event: another replica may have applied it.
+      LOG.warn("group {}: refused the event at log index {} part {}: {} ({})", at.stream(), at.index(), at.part(), code,
+          e.getMessage());
+    }
     store.recordApplied(at);
     return EventOutcome.failed(code, e.getMessage());
   }

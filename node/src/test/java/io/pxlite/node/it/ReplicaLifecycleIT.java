@@ -19,14 +19,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code volume ha-update} on three real nodes while a writer keeps writing through NBD: 1 → 2
+ * Replicas rebuilt, added and removed on three real nodes (logs checkpointed and purged every few
+ * hundred entries, so replicas the log no longer reaches are rebuilt). First a replica whose node
+ * lost all its data is rebuilt. Then {@code volume ha-update} while a writer keeps writing through NBD: 1 → 2
  * replicas (a new replica rebuilt from a purged log, plus a witness), 2 → 3 (the witness becomes a
  * replica), 3 → 1 (two replicas leave and drop their copies). After each step every acknowledged
  * write is read back through every node, and the replicas are byte-identical. Then {@code cluster
  * delete} of a node holding a replica, also while writing: the replica is handed to another node first.
  */
 @org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
-class ReplicaSetChangeIT {
+class ReplicaLifecycleIT {
   @TempDir
   static Path dir;
   private static LocalCluster cluster;
@@ -43,6 +45,51 @@ class ReplicaSetChangeIT {
     if (cluster != null) {
       cluster.close();
     }
+  }
+
+  /**
+   * A replica's node loses all its data (disk replaced: only its identity is kept) while the others
+   * write on and purge their logs. Back, it cannot catch up from the log: it is rebuilt from a
+   * healthy replica — volume, snapshot and every acknowledged write — and continues from the log.
+   */
+  @Test
+  @org.junit.jupiter.api.Order(0)
+  void aWipedReplicaIsRebuiltFromAHealthyOne() throws Exception {
+    create(cluster.node(1), "wiped", "256M", 3);
+    awaitInSync(cluster.node(1), "wiped");
+    List<String> replicas = texts(cluster.node(1).api("GET", "/v1/volumes/wiped", null).body().get("replicas"));
+    NodeProcess attached = cluster.byId(replicas.get(0));
+    NodeProcess victim = cluster.byId(replicas.get(2));
+    AckedWriteChecker checker = new AckedWriteChecker(16384);
+    long acked;
+    try (NbdClient client = NbdClient.connect(attached.nbdSocket(), "wiped")) {
+      // Enough small entries, with every member up, for the group to checkpoint and purge whole log
+      // segments (SEGMENT_SIZE each): afterwards the log no longer starts at the beginning.
+      acked = checker.runFor(client, 16, Duration.ofSeconds(15));
+      victim.kill9();
+      victim.wipeKeepingIdentity();
+      acked += checker.runFor(client, 16, Duration.ofSeconds(5));
+      assertThat(attached.api("POST", "/v1/snapshots", Map.of("volume", "wiped", "name", "wiped-s1")).status())
+          .isEqualTo(201);
+      acked += checker.runFor(client, 16, Duration.ofSeconds(5));
+    }
+    String snapshotSum = sha256Prefix(attached, "wiped-s1", 256 << 20);
+
+    victim.start();
+    awaitInSync(attached, "wiped");
+    // Only a purged log makes the group rebuild a replica instead of sending it the log.
+    assertThat(Files.readString(victim.log())).as("the victim's log")
+        .containsPattern("rebuilt from \\S+ at log index \\d+");
+    try (NbdClient client = NbdClient.connect(victim.nbdSocket(), "wiped")) {
+      checker.verify(client);
+    }
+    System.out.printf("rebuild: %d writes acknowledged while a replica was wiped; it was rebuilt%n", acked);
+    assertReplicasIdentical("wiped", 256 << 20);
+    assertThat(sha256Prefix(victim, "wiped-s1", 256 << 20)).as("the snapshot, read from the rebuilt replica")
+        .isEqualTo(snapshotSum);
+    // Out of the way of the tests that follow, which need nodes free to take replicas.
+    assertThat(victim.api("DELETE", "/v1/snapshots/wiped-s1", null).status()).isEqualTo(204);
+    assertThat(victim.api("DELETE", "/v1/volumes/wiped", null).status()).isEqualTo(204);
   }
 
   @Test
@@ -196,6 +243,43 @@ class ReplicaSetChangeIT {
       sums.add(r.ok().output().substring(0, 64));
     }
     assertThat(new HashSet<>(sums)).as("sha256 of ha through each node: %s", sums).hasSize(1);
+  }
+
+  private static JsonNode create(NodeProcess via, String name, String size, int repl) {
+    NodeProcess.Reply reply = via.api("POST", "/v1/volumes", Map.of("name", name, "size", size, "repl", repl));
+    assertThat(reply.status()).as("create %s: %s", name, reply.body()).isEqualTo(201);
+    return reply.body();
+  }
+
+  private static void awaitInSync(NodeProcess via, String volume) {
+    Poll.until(Duration.ofSeconds(120), "every replica of " + volume + " in sync", () -> {
+      NodeProcess.Reply r = via.api("GET", "/v1/volumes/" + volume, null);
+      if (r.status() != 200) {
+        return false;
+      }
+      for (JsonNode s : r.body().get("replica_states")) {
+        if (!s.get("state").asText().equals("in sync")) {
+          return false;
+        }
+      }
+      return true;
+    });
+  }
+
+  /** Every node reads the volume (replicas from their own store): all must be byte-identical. */
+  private static void assertReplicasIdentical(String volume, long size) {
+    List<String> sums = new ArrayList<>();
+    for (NodeProcess n : cluster.nodes) {
+      sums.add(sha256Prefix(n, volume, size));
+    }
+    assertThat(new HashSet<>(sums)).as("sha256 of %s on each node: %s", volume, sums).hasSize(1);
+  }
+
+  private static String sha256Prefix(NodeProcess n, String volume, long bytes) {
+    Cmd.Result r = Cmd.run(Duration.ofMinutes(2), "sh", "-c",
+        "nbdcopy '" + n.nbdUri(volume) + "' - | head -c " + bytes + " | sha256sum");
+    r.ok();
+    return r.output().substring(0, 64);
   }
 
   private static List<String> texts(JsonNode array) {
