@@ -10,7 +10,6 @@ import io.pxlite.journal.event.VolumeEvent.Write;
 import io.pxlite.journal.event.VolumeEvent.Zero;
 import java.nio.ByteBuffer;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
-import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
 
 /**
  * Encodes events into log-entry bytes and back. Layout: format byte, type byte, the fixed fields
@@ -59,7 +58,11 @@ public final class EventCodec {
     head.flip();
     ByteString encoded = ByteString.copyFrom(head);
     if (event instanceof Write w) {
-      encoded = encoded.concat(UnsafeByteOperations.unsafeWrap(w.data().slice()));
+      // Copied, never wrapped: the caller's buffer (an NBD request's pooled memory) is reused once the
+      // write is acknowledged, while Ratis still holds the entry — for a follower that lags, and for
+      // the leader's own log file when two followers made it committed first. A wrapped payload let
+      // those see whatever the buffer held next: replicas that silently differ.
+      encoded = encoded.concat(ByteString.copyFrom(w.data().slice()));
     }
     return encoded;
   }

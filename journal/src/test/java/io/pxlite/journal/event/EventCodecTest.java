@@ -23,6 +23,32 @@ class EventCodecTest {
     }
   }
 
+  /**
+   * The caller's buffer is pooled NBD memory, reused once the write is acknowledged, while Ratis may
+   * still send the entry to a lagging follower or write it to the leader's log: the entry must not
+   * change with the buffer.
+   */
+  @Test
+  void anEncodedWriteDoesNotChangeWhenTheCallersBufferIsReused() {
+    ByteBuffer buf = ByteBuffer.allocateDirect(4096);
+    for (int i = 0; i < 4096; i++) {
+      buf.put(i, (byte) (i * 7));
+    }
+    ByteString encoded = EventCodec.encode(new VolumeEvent.Write(3, 0, buf));
+    ByteString batch = EventCodec.encode(new VolumeEvent.Batch(List.of(new VolumeEvent.Write(3, 0, buf),
+        new VolumeEvent.Zero(3, 4096, 4096))));
+    for (int i = 0; i < 4096; i++) {
+      buf.put(i, (byte) 0);
+    }
+    ByteBuffer expected = ByteBuffer.allocate(4096);
+    for (int i = 0; i < 4096; i++) {
+      expected.put(i, (byte) (i * 7));
+    }
+    assertThat(((VolumeEvent.Write) EventCodec.decode(encoded)).data()).isEqualTo(expected);
+    VolumeEvent.Batch decoded = (VolumeEvent.Batch) EventCodec.decode(batch);
+    assertThat(((VolumeEvent.Write) decoded.events().get(0)).data()).isEqualTo(expected);
+  }
+
   @Test
   void writePayloadIsCarriedWhole() {
     byte[] data = new byte[5000];
