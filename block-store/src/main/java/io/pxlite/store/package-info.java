@@ -21,6 +21,11 @@
  *   <li>A snapshot copies nothing: block keys carry the log index that wrote them, a snapshot at index
  *       S reads the newest version at or below S, and an old version is released only when no snapshot
  *       needs it.</li>
+ *   <li>Every volume record names its stream, so one stream's state can be exported whole
+ *       ({@link io.pxlite.store.StreamSnapshot}: a frozen view whose slots are not reused while it is
+ *       open) and replaced whole ({@link io.pxlite.store.StreamImport}: the old volumes dropped first,
+ *       the position recorded last) to rebuild a replica, or dropped with its position when the node
+ *       leaves the group.</li>
  * </ul>
  *
  * <p>How these are kept:

@@ -12,6 +12,10 @@
  *       one Raft group, which bounds the groups (threads, buffers) per node.</li>
  *   <li>The log is the store's write-ahead log; entries are purged only up to the index the state
  *       machine reports as durable from {@code takeSnapshot}.</li>
+ *   <li>A log entry owns its bytes: a write's payload is copied in, because Ratis keeps the entry
+ *       (for lagging followers, for the leader's own log) after the submitter's buffer is reused.</li>
+ *   <li>A group keeps its id when its members change ({@link io.pxlite.journal.GroupMembership}):
+ *       members join one at a time and count only once caught up; leavers go last.</li>
  * </ul>
  * Knows nothing of RocksDB or Netty.
  */
