@@ -195,16 +195,8 @@ public final class GroupLog implements AutoCloseable {
 
   /** How far a member's rebuild has come; empty when it is not rebuilding. Asked of the member itself. */
   public CompletableFuture<java.util.Optional<io.pxlite.journal.event.RebuildProgress>> rebuildProgress(String nodeId) {
-    return client.async().sendStaleRead(Message.valueOf(VolumeQuery.encode(new VolumeQuery.RebuildStatus())), 0,
-        RaftPeerId.valueOf(nodeId)).handle((reply, error) -> {
-          if (error != null || !reply.isSuccess()) {
-            Throwable cause = error != null ? unwrap(error) : reply.getException();
-            throw new JournalException("member " + nodeId + " of group " + group.id() + " did not say how its rebuild goes: "
-                + cause, cause);
-          }
-          ByteString b = reply.getMessage().getContent();
-          return b.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(io.pxlite.journal.event.RebuildProgress.decode(b));
-        });
+    return MemberQueries.ask(client, group.id(), nodeId, new VolumeQuery.RebuildStatus()).thenApply(b -> b.isEmpty()
+        ? java.util.Optional.empty() : java.util.Optional.of(io.pxlite.journal.event.RebuildProgress.decode(b)));
   }
 
   private CompletableFuture<ByteString> query(VolumeQuery q) {

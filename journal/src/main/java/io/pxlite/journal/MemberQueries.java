@@ -7,6 +7,7 @@ import java.util.concurrent.CompletionException;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 
@@ -26,11 +27,16 @@ public final class MemberQueries implements AutoCloseable {
   }
 
   public CompletableFuture<ByteString> ask(String nodeId, VolumeQuery q) {
+    return ask(client, group.getGroupId(), nodeId, q);
+  }
+
+  /** A stale read of {@code q} addressed to member {@code nodeId}, through any client of the group. */
+  static CompletableFuture<ByteString> ask(RaftClient client, RaftGroupId groupId, String nodeId, VolumeQuery q) {
     return client.async().sendStaleRead(Message.valueOf(VolumeQuery.encode(q)), 0, RaftPeerId.valueOf(nodeId))
         .handle((reply, error) -> {
           if (error != null || !reply.isSuccess()) {
             Throwable cause = error != null ? unwrap(error) : reply.getException();
-            throw new JournalException("member " + nodeId + " of group " + group.getGroupId() + " did not answer " + q
+            throw new JournalException("member " + nodeId + " of group " + groupId + " did not answer " + q
                 + ": " + cause, cause);
           }
           return reply.getMessage().getContent();

@@ -28,8 +28,10 @@ public final class RaftSettings {
   static final SizeInBytes GRPC_MESSAGE_MAX = SizeInBytes.valueOf(APPENDER_BYTES.getSize() + (1 << 20));
   /** Tests lower it (-Dpxlite.raft.segmentSize=8MB): the log is purged in whole segments only. */
   static final SizeInBytes SEGMENT_SIZE = SizeInBytes.valueOf(System.getProperty("pxlite.raft.segmentSize", "64MB"));
-  /** Entries between store checkpoints; also how much log a restart replays at most. */
-  /** Tests lower it (-Dpxlite.raft.snapshotEveryEntries) so that logs are purged and replicas must be rebuilt. */
+  /**
+   * Entries between store checkpoints; also how much log a restart replays at most. Tests lower it
+   * (-Dpxlite.raft.snapshotEveryEntries) so that logs are purged and replicas must be rebuilt.
+   */
   static final long SNAPSHOT_EVERY_ENTRIES = Long.getLong("pxlite.raft.snapshotEveryEntries", 50_000);
   /** In-flight submissions per group client: two NBD connections at queue depth 128. */
   static final int CLIENT_OUTSTANDING = 512;

@@ -27,12 +27,12 @@ public record ReplicaGroup(RaftGroupId id, List<ReplicaPeer> peers) {
   }
 
   public static ReplicaGroup of(List<ReplicaPeer> members) {
-    List<ReplicaPeer> sorted = members.stream().sorted(Comparator.comparing(ReplicaPeer::nodeId)).toList();
     // A witness is marked in the key: {A, B, witness C} is another group than {A, B, C}.
-    String key = sorted.stream().map(p -> p.witness() ? p.nodeId() + "~witness" : p.nodeId())
+    String key = members.stream().sorted(Comparator.comparing(ReplicaPeer::nodeId))
+        .map(p -> p.witness() ? p.nodeId() + "~witness" : p.nodeId())
         .collect(Collectors.joining(","));
     UUID uuid = UUID.nameUUIDFromBytes(("pxlite-replica-group:" + key).getBytes(StandardCharsets.UTF_8));
-    return new ReplicaGroup(RaftGroupId.valueOf(uuid), sorted);
+    return withId(uuid.toString(), members);
   }
 
   /**

@@ -1,5 +1,10 @@
 package io.pxlite.node.it;
 
+import static io.pxlite.node.it.ReplicaChecks.assertReplicasIdentical;
+import static io.pxlite.node.it.ReplicaChecks.awaitInSync;
+import static io.pxlite.node.it.ReplicaChecks.create;
+import static io.pxlite.node.it.ReplicaChecks.sha256Prefix;
+import static io.pxlite.node.it.ReplicaChecks.texts;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -84,7 +89,7 @@ class ReplicaLifecycleIT {
       checker.verify(client);
     }
     System.out.printf("rebuild: %d writes acknowledged while a replica was wiped; it was rebuilt%n", acked);
-    assertReplicasIdentical("wiped", 256 << 20);
+    assertReplicasIdentical(cluster, "wiped", 256 << 20);
     assertThat(sha256Prefix(victim, "wiped-s1", 256 << 20)).as("the snapshot, read from the rebuilt replica")
         .isEqualTo(snapshotSum);
     // Out of the way of the tests that follow, which need nodes free to take replicas.
@@ -234,57 +239,11 @@ class ReplicaLifecycleIT {
 
   /** Every acknowledged write, read through every node (replicas from their own store); all identical. */
   private static void verifyEverywhere(AckedWriteChecker checker) throws Exception {
-    List<String> sums = new ArrayList<>();
     for (NodeProcess n : cluster.nodes) {
       try (NbdClient client = NbdClient.connect(n.nbdSocket(), "ha")) {
         checker.verify(client);
       }
-      Cmd.Result r = Cmd.run(Duration.ofMinutes(2), "sh", "-c", "nbdcopy '" + n.nbdUri("ha") + "' - | sha256sum");
-      sums.add(r.ok().output().substring(0, 64));
     }
-    assertThat(new HashSet<>(sums)).as("sha256 of ha through each node: %s", sums).hasSize(1);
-  }
-
-  private static JsonNode create(NodeProcess via, String name, String size, int repl) {
-    NodeProcess.Reply reply = via.api("POST", "/v1/volumes", Map.of("name", name, "size", size, "repl", repl));
-    assertThat(reply.status()).as("create %s: %s", name, reply.body()).isEqualTo(201);
-    return reply.body();
-  }
-
-  private static void awaitInSync(NodeProcess via, String volume) {
-    Poll.until(Duration.ofSeconds(120), "every replica of " + volume + " in sync", () -> {
-      NodeProcess.Reply r = via.api("GET", "/v1/volumes/" + volume, null);
-      if (r.status() != 200) {
-        return false;
-      }
-      for (JsonNode s : r.body().get("replica_states")) {
-        if (!s.get("state").asText().equals("in sync")) {
-          return false;
-        }
-      }
-      return true;
-    });
-  }
-
-  /** Every node reads the volume (replicas from their own store): all must be byte-identical. */
-  private static void assertReplicasIdentical(String volume, long size) {
-    List<String> sums = new ArrayList<>();
-    for (NodeProcess n : cluster.nodes) {
-      sums.add(sha256Prefix(n, volume, size));
-    }
-    assertThat(new HashSet<>(sums)).as("sha256 of %s on each node: %s", volume, sums).hasSize(1);
-  }
-
-  private static String sha256Prefix(NodeProcess n, String volume, long bytes) {
-    Cmd.Result r = Cmd.run(Duration.ofMinutes(2), "sh", "-c",
-        "nbdcopy '" + n.nbdUri(volume) + "' - | head -c " + bytes + " | sha256sum");
-    r.ok();
-    return r.output().substring(0, 64);
-  }
-
-  private static List<String> texts(JsonNode array) {
-    List<String> out = new ArrayList<>();
-    array.forEach(e -> out.add(e.asText()));
-    return out;
+    assertReplicasIdentical(cluster, "ha", 128 << 20);
   }
 }

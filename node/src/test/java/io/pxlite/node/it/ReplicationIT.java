@@ -1,12 +1,16 @@
 package io.pxlite.node.it;
 
+import static io.pxlite.node.it.ReplicaChecks.assertReplicasIdentical;
+import static io.pxlite.node.it.ReplicaChecks.awaitInSync;
+import static io.pxlite.node.it.ReplicaChecks.create;
+import static io.pxlite.node.it.ReplicaChecks.sha256Prefix;
+import static io.pxlite.node.it.ReplicaChecks.texts;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +25,6 @@ import org.junit.jupiter.api.io.TempDir;
  * and a replica that was away.
  */
 class ReplicationIT {
-  private static final Duration CATCH_UP = Duration.ofSeconds(120);
   @TempDir
   static Path dir;
   private static LocalCluster cluster;
@@ -100,7 +103,7 @@ class ReplicationIT {
     assertThat(acked).isEqualTo(20_000);
     leader.start();
     awaitInSync(attached, "lead");
-    assertReplicasIdentical("lead", 256 << 20);
+    assertReplicasIdentical(cluster, "lead", 256 << 20);
   }
 
   /**
@@ -119,7 +122,8 @@ class ReplicationIT {
     java.util.concurrent.CompletableFuture<Cmd.Result> fio = java.util.concurrent.CompletableFuture.supplyAsync(() ->
         Cmd.run(Duration.ofMinutes(3), "fio", "--name=leaderkill", "--ioengine=nbd", "--uri=" + attached.nbdUri("fio3"),
             "--rw=randwrite", "--bs=4k", "--iodepth=16", "--size=64M", "--time_based", "--runtime=20",
-            "--verify=crc32c", "--verify_backlog=1024", "--verify_fatal=1", "--write_iops_log=" + logPrefix,
+            "--verify=crc32c", "--verify_backlog=1024", "--verify_fatal=1", "--verify_state_save=0",
+            "--write_iops_log=" + logPrefix,
             "--log_avg_msec=100", "--output-format=normal"));
     // The fault comes once fio is writing (its data shows up in the volume), not after a fixed sleep.
     Poll.until(Duration.ofSeconds(60), "fio writing to fio3", () ->
@@ -135,7 +139,7 @@ class ReplicationIT {
     assertThat(stallMillis).as("longest stretch without completed I/O (ms)").isLessThan(15_000);
     leader.start();
     awaitInSync(attached, "fio3");
-    assertReplicasIdentical("fio3", 256 << 20);
+    assertReplicasIdentical(cluster, "fio3", 256 << 20);
   }
 
   /** From fio's averaged IOPS log (time ms, IOPS, ...): the longest stretch of samples with no I/O. */
@@ -179,7 +183,7 @@ class ReplicationIT {
       checker.verify(client);
     }
     System.out.printf("catch-up: %d writes acknowledged while a replica was away 60 s; it caught up%n", acked);
-    assertReplicasIdentical("away", 256 << 20);
+    assertReplicasIdentical(cluster, "away", 256 << 20);
   }
 
   @Test
@@ -233,16 +237,10 @@ class ReplicationIT {
     }
     cluster.byId(replicas.get(1)).start();
     awaitInSync(attached, "quorum");
-    assertReplicasIdentical("quorum", 64 << 20);
+    assertReplicasIdentical(cluster, "quorum", 64 << 20);
   }
 
   // ------------------------------------------------------------------ helpers
-
-  private static JsonNode create(NodeProcess via, String name, String size, int repl) {
-    NodeProcess.Reply reply = via.api("POST", "/v1/volumes", Map.of("name", name, "size", size, "repl", repl));
-    assertThat(reply.status()).as("create %s: %s", name, reply.body()).isEqualTo(201);
-    return reply.body();
-  }
 
   private static String leaderOf(String volume) {
     return Poll.succeeds(Duration.ofSeconds(30), "a leader for " + volume, () -> {
@@ -252,43 +250,6 @@ class ReplicationIT {
       }
       return leader.asText();
     });
-  }
-
-  private static void awaitInSync(NodeProcess via, String volume) {
-    Poll.until(CATCH_UP, "every replica of " + volume + " in sync", () -> {
-      NodeProcess.Reply r = via.api("GET", "/v1/volumes/" + volume, null);
-      if (r.status() != 200) {
-        return false;
-      }
-      for (JsonNode s : r.body().get("replica_states")) {
-        if (!s.get("state").asText().equals("in sync")) {
-          return false;
-        }
-      }
-      return true;
-    });
-  }
-
-  /** Every node holding a replica reads the volume from its own store: all must be byte-identical. */
-  private static void assertReplicasIdentical(String volume, long size) {
-    List<String> sums = new ArrayList<>();
-    for (NodeProcess n : cluster.nodes) {
-      sums.add(sha256Prefix(n, volume, size));
-    }
-    assertThat(new HashSet<>(sums)).as("sha256 of %s on each node: %s", volume, sums).hasSize(1);
-  }
-
-  private static String sha256Prefix(NodeProcess n, String volume, long bytes) {
-    Cmd.Result r = Cmd.run(Duration.ofMinutes(2), "sh", "-c",
-        "nbdcopy '" + n.nbdUri(volume) + "' - | head -c " + bytes + " | sha256sum");
-    r.ok();
-    return r.output().substring(0, 64);
-  }
-
-  private static List<String> texts(JsonNode array) {
-    List<String> out = new ArrayList<>();
-    array.forEach(e -> out.add(e.asText()));
-    return out;
   }
 
   private static byte[] random(int n) {
