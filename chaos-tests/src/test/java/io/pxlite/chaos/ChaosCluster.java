@@ -429,8 +429,8 @@ final class ChaosCluster implements AutoCloseable {
       resume(n);
     }
     cluster.close();
-    if (ChaosSummary.anyFailed()) {
-      System.out.println("chaos: keeping " + dir + " (node logs) because a scenario failed");
+    if (ChaosSummary.anyFailed() || Boolean.getBoolean("pxlite.chaos.keepLogs")) {
+      System.out.println("chaos: keeping " + dir + " (node logs)");
     } else {
       try {
         deleteTree(dir);

@@ -456,8 +456,9 @@ class ChaosIT {
    */
   private static void settle(String volume, BackgroundWriter w, NodeProcess via) throws Exception {
     long acked = w.stop();
-    ChaosSummary.step("%d writes acknowledged, %d reconnects, longest stall %d ms; failed writes by kind: %s", acked,
-        w.checker.reconnects(), w.checker.longestAckGapMillis(), w.checker.failureKinds());
+    ChaosSummary.step("%d writes acknowledged, %d reconnects, longest stall %d ms (ended at %s); failed writes by kind: %s",
+        acked, w.checker.reconnects(), w.checker.longestAckGapMillis(), ChaosSummary.when(w.checker.longestAckGapEndNanos()),
+        w.checker.failureKinds());
     cluster.awaitInSync(via, volume);
     ChaosSummary.step("every replica of %s in sync", volume);
     cluster.verifyOnEveryNode(w.checker, volume);

@@ -89,6 +89,15 @@ public final class ChaosSummary implements BeforeAllCallback, BeforeTestExecutio
     System.out.printf(Locale.ROOT, "chaos [%6.1f s] %s%n", at, String.format(Locale.ROOT, format, args));
   }
 
+  /** A {@link System#nanoTime()} instant as the running scenario's clock that {@link #step} prints ("12.3 s"). */
+  public static String when(long nanos) {
+    Row r;
+    synchronized (ChaosSummary.class) {
+      r = current;
+    }
+    return r == null || nanos == 0 ? "-" : String.format(Locale.ROOT, "%.1f s", (nanos - r.startNanos) / 1e9);
+  }
+
   /** Whether any chaos test failed so far (to keep its cluster's logs on disk). */
   public static synchronized boolean anyFailed() {
     return anyFailed;

@@ -55,6 +55,8 @@ public final class GroupLog implements AutoCloseable {
 
   private final ReplicaGroup group;
   private final RaftClient client;
+  /** Requests addressed to one member, on a client of their own (see {@link MemberQueries}). */
+  private final MemberQueries members;
   private final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
   private final ExecutorService sender;
   /** Entries sent and not yet answered; touched only on the sender thread. */
@@ -65,6 +67,7 @@ public final class GroupLog implements AutoCloseable {
   private GroupLog(ReplicaGroup group, RaftClient client) {
     this.group = group;
     this.client = client;
+    this.members = new MemberQueries(group.toRaftGroup());
     this.sender = Executors.newSingleThreadExecutor(r -> {
       Thread t = new Thread(r, "group-log-" + group.streamName().substring(0, 8));
       t.setDaemon(true);
@@ -190,22 +193,18 @@ public final class GroupLog implements AutoCloseable {
 
   /** Bytes of a volume as one given member's store holds them (to repair a damaged local copy). */
   public CompletableFuture<ByteString> readFrom(String nodeId, long volumeId, long offset, int length) {
-    return query(new VolumeQuery.Read(volumeId, offset, length), RaftPeerId.valueOf(nodeId));
+    return members.askCaughtUp(nodeId, new VolumeQuery.Read(volumeId, offset, length));
   }
 
   /** How far a member's rebuild has come; empty when it is not rebuilding. Asked of the member itself. */
   public CompletableFuture<java.util.Optional<io.pxlite.journal.event.RebuildProgress>> rebuildProgress(String nodeId) {
-    return MemberQueries.ask(client, group.id(), nodeId, new VolumeQuery.RebuildStatus()).thenApply(b -> b.isEmpty()
+    return members.ask(nodeId, new VolumeQuery.RebuildStatus()).thenApply(b -> b.isEmpty()
         ? java.util.Optional.empty() : java.util.Optional.of(io.pxlite.journal.event.RebuildProgress.decode(b)));
   }
 
+  /** A linearizable read by the leader. */
   private CompletableFuture<ByteString> query(VolumeQuery q) {
-    return query(q, null);
-  }
-
-  /** A linearizable read, by the leader, or by {@code server} when given (after it caught up). */
-  private CompletableFuture<ByteString> query(VolumeQuery q, RaftPeerId server) {
-    return client.async().sendReadOnly(Message.valueOf(VolumeQuery.encode(q)), server).handle((reply, error) -> {
+    return client.async().sendReadOnly(Message.valueOf(VolumeQuery.encode(q))).handle((reply, error) -> {
       if (error != null || !reply.isSuccess()) {
         Throwable cause = error != null ? unwrap(error) : reply.getException();
         throw new JournalException("replica group " + group.id() + " did not answer " + q + ": " + cause, cause);
@@ -248,6 +247,7 @@ public final class GroupLog implements AutoCloseable {
   @Override
   public void close() {
     sender.shutdown();
+    members.close();
     try {
       client.close();
     } catch (IOException e) {

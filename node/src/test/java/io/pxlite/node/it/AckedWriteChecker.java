@@ -43,6 +43,8 @@ public final class AckedWriteChecker {
   /** When the last acknowledgement arrived, and the longest wait between two (a failover's stall). */
   private final AtomicLong lastAckNanos = new AtomicLong(System.nanoTime());
   private final AtomicLong longestGapNanos = new AtomicLong();
+  /** {@link System#nanoTime()} when the longest wait so far ended, to place a stall among a test's steps. */
+  private volatile long longestGapEndNanos;
 
   public AckedWriteChecker(int blocks) {
     this.blocks = blocks;
@@ -69,6 +71,11 @@ public final class AckedWriteChecker {
   /** The longest time between two acknowledgements so far, e.g. how long writes stalled in a failover. */
   public long longestAckGapMillis() {
     return TimeUnit.NANOSECONDS.toMillis(longestGapNanos.get());
+  }
+
+  /** {@link System#nanoTime()} at the end of the longest wait between two acknowledgements (0 if none yet). */
+  public long longestAckGapEndNanos() {
+    return longestGapEndNanos;
   }
 
   /** Writes acknowledged so far, across all runs (for a test that injects faults while a run goes on). */
@@ -162,7 +169,7 @@ public final class AckedWriteChecker {
           acks.incrementAndGet();
           long now = System.nanoTime();
           long previous = lastAckNanos.getAndSet(now);
-          longestGapNanos.accumulateAndGet(now - previous, Math::max);
+          recordGap(now - previous, now);
         } else {
           countFailure(error);
         }
@@ -183,6 +190,15 @@ public final class AckedWriteChecker {
     long settle = Math.max(60_000, stallLimit.toMillis());
     if (!slots.tryAcquire(queueDepth, settle, TimeUnit.MILLISECONDS)) {
       throw new AssertionError("writes still in flight after " + settle / 1000 + "s");
+    }
+  }
+
+  private void recordGap(long gapNanos, long endNanos) {
+    synchronized (longestGapNanos) {
+      if (gapNanos > longestGapNanos.get()) {
+        longestGapNanos.set(gapNanos);
+        longestGapEndNanos = endNanos;
+      }
     }
   }
 
