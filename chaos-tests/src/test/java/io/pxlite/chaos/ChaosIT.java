@@ -208,8 +208,9 @@ class ChaosIT {
       w.awaitMoreAcks(AFTER, WRITES, "writes go on while the killed node catches up");
       settle(volume, w, cluster.node(1));
       // Reconnecting to another node (the client notices the dead socket, negotiates anew) and that
-      // node taking over the writes took 0.4-17 s on a loaded 2-core machine; the table reports it.
-      assertThat(w.checker.longestAckGapMillis()).as("longest stall after the attached node died (ms)").isLessThan(30_000);
+      // node taking over the writes: about 2 s since group clients keep member queries off their
+      // write streams (up to 17 s before, when a failover could wait out a request timeout).
+      assertThat(w.checker.longestAckGapMillis()).as("longest stall after the attached node died (ms)").isLessThan(15_000);
     }
   }
 
@@ -243,10 +244,10 @@ class ChaosIT {
       assertThat(duringFreeze).as("writes acknowledged through a new leader while the old one was frozen").isPositive();
       w.awaitMoreAcks(AFTER, WRITES, "writes go on after the old leader woke up");
       settle(volume, w, attached);
-      // Known weakness, reported in the table: writes in flight to the frozen leader wait out the Raft
-      // client's timeouts, so the stall lasts about as long as the freeze (15 s) and then some: 24 s
-      // and 28 s measured on this 2-core machine.
-      assertThat(w.checker.longestAckGapMillis()).as("longest stall while the leader was frozen (ms)").isLessThan(45_000);
+      // Writes in flight to the frozen leader wait out the Raft client's 5 s request timeout, and the
+      // client's channel to it takes seconds to give up: about 8 s measured (24-28 s before member
+      // queries got a client of their own), well inside the 15 s freeze.
+      assertThat(w.checker.longestAckGapMillis()).as("longest stall while the leader was frozen (ms)").isLessThan(25_000);
     }
   }
 

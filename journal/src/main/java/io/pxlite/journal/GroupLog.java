@@ -1,7 +1,13 @@
 package io.pxlite.journal;
 
 import io.pxlite.journal.event.VolumeQuery;
+import org.apache.ratis.protocol.GroupInfoReply;
+import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.protocol.exceptions.AlreadyClosedException;
+import org.apache.ratis.protocol.exceptions.GroupMismatchException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.apache.ratis.protocol.exceptions.LeaderSteppingDownException;
 import org.apache.ratis.protocol.exceptions.TransferLeadershipException;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
@@ -38,6 +44,7 @@ import org.apache.ratis.util.TimeDuration;
  * while holding its own client locks, so nothing here may hold a lock of ours while calling Ratis.
  */
 public final class GroupLog implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(GroupLog.class);
   /** How long a submission keeps retrying (leader changes, a replica restarting) before it fails. */
   private static final TimeDuration RETRY_SLEEP = TimeDuration.valueOf(100, TimeUnit.MILLISECONDS);
   private static final int RETRIES = 300;
@@ -54,9 +61,18 @@ public final class GroupLog implements AutoCloseable {
   private static final int EVENT_OVERHEAD_BYTES = 64;
 
   private final ReplicaGroup group;
-  private final RaftClient client;
+  /**
+   * The client of the group's members as last known. Replaced (on the sender thread) when a member
+   * it addressed had left the group: Ratis' client then fails every request it holds and takes no
+   * more, and only a client built for the current members works again. See {@link #reconnect}.
+   */
+  private volatile RaftClient client;
+  /** The members {@link #client} addresses. */
+  private volatile RaftGroup members;
+  /** Clients replaced by {@link #reconnect}: left open so that requests still on them finish; closed with this log. */
+  private final List<RaftClient> formerClients = new java.util.concurrent.CopyOnWriteArrayList<>();
   /** Requests addressed to one member, on a client of their own (see {@link MemberQueries}). */
-  private final MemberQueries members;
+  private final MemberQueries memberQueries;
   private final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
   private final ExecutorService sender;
   /** Entries sent and not yet answered; touched only on the sender thread. */
@@ -64,10 +80,11 @@ public final class GroupLog implements AutoCloseable {
 
   private record Pending(VolumeEvent event, int bytes, CompletableFuture<EventOutcome> done) {}
 
-  private GroupLog(ReplicaGroup group, RaftClient client) {
+  private GroupLog(ReplicaGroup group) {
     this.group = group;
-    this.client = client;
-    this.members = new MemberQueries(group.toRaftGroup());
+    this.members = group.toRaftGroup();
+    this.client = newClient(members);
+    this.memberQueries = new MemberQueries(group.toRaftGroup());
     this.sender = Executors.newSingleThreadExecutor(r -> {
       Thread t = new Thread(r, "group-log-" + group.streamName().substring(0, 8));
       t.setDaemon(true);
@@ -76,12 +93,15 @@ public final class GroupLog implements AutoCloseable {
   }
 
   static GroupLog open(ReplicaGroup group) {
-    RaftClient client = RaftClient.newBuilder()
-        .setRaftGroup(group.toRaftGroup())
+    return new GroupLog(group);
+  }
+
+  private static RaftClient newClient(RaftGroup members) {
+    return RaftClient.newBuilder()
+        .setRaftGroup(members)
         .setProperties(RaftSettings.clientProperties())
         .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(RETRIES, RETRY_SLEEP))
         .build();
-    return new GroupLog(group, client);
   }
 
   /**
@@ -123,8 +143,56 @@ public final class GroupLog implements AutoCloseable {
   }
 
   private void send(List<Pending> batch, VolumeEvent entry, int attempt) {
-    client.async().send(Message.valueOf(EventCodec.encode(entry)))
-        .whenCompleteAsync((reply, error) -> completed(batch, entry, attempt, reply, error), sender);
+    RaftClient used = client;
+    used.async().send(Message.valueOf(EventCodec.encode(entry)))
+        .whenCompleteAsync((reply, error) -> completed(batch, entry, attempt, used, reply, error), sender);
+  }
+
+  /**
+   * A client whose requests reached a node that left the group (after {@code volume ha-update} or
+   * {@code cluster delete}) is useless from then on; the entry is sent again through a client of the
+   * current members. It may have been appended already if it was in flight behind the refused one:
+   * it then lands twice, which before its acknowledgement changes nothing a client could rely on.
+   */
+  private boolean resendAfterMembersChanged(List<Pending> batch, VolumeEvent entry, int attempt, RaftClient used,
+      Throwable cause) {
+    if (attempt >= HANDOVER_RESENDS || !membersChanged(cause)) {
+      return false;
+    }
+    reconnect(used);
+    send(batch, entry, attempt + 1);
+    return true;
+  }
+
+  /** Whether a request failed because the client addressed a node no longer in the group. */
+  private boolean membersChanged(Throwable cause) {
+    return !sender.isShutdown() && (cause instanceof GroupMismatchException || cause instanceof AlreadyClosedException);
+  }
+
+  /**
+   * Replaces {@code used} (unless that happened already) with a client of the members the group has
+   * now, as the first member still hosting it reports them. On the sender thread.
+   */
+  private void reconnect(RaftClient used) {
+    if (client != used) {
+      return;
+    }
+    RaftGroup now = members;
+    for (org.apache.ratis.protocol.RaftPeer peer : members.getPeers()) {
+      try {
+        GroupInfoReply info = used.getGroupManagementApi(peer.getId()).info(group.id());
+        if (info.isSuccess()) {
+          now = info.getGroup();
+          break;
+        }
+      } catch (IOException | RuntimeException e) {
+        // Left the group, or down: ask the next one.
+      }
+    }
+    LOG.info("replica group {}: a member it addressed left; its client now addresses {}", group.id(), now.getPeers());
+    formerClients.add(used);
+    members = now;
+    client = newClient(now);
   }
 
   /**
@@ -142,9 +210,11 @@ public final class GroupLog implements AutoCloseable {
     return true;
   }
 
-  private void completed(List<Pending> batch, VolumeEvent entry, int attempt, RaftClientReply reply, Throwable error) {
+  private void completed(List<Pending> batch, VolumeEvent entry, int attempt, RaftClient used, RaftClientReply reply,
+      Throwable error) {
     Throwable refused = error != null ? unwrap(error) : reply.isSuccess() ? null : reply.getException();
-    if (refused != null && resendAfterHandover(batch, entry, attempt, refused)) {
+    if (refused != null && (resendAfterHandover(batch, entry, attempt, refused)
+        || resendAfterMembersChanged(batch, entry, attempt, used, refused))) {
       return;
     }
     try {
@@ -193,24 +263,33 @@ public final class GroupLog implements AutoCloseable {
 
   /** Bytes of a volume as one given member's store holds them (to repair a damaged local copy). */
   public CompletableFuture<ByteString> readFrom(String nodeId, long volumeId, long offset, int length) {
-    return members.askCaughtUp(nodeId, new VolumeQuery.Read(volumeId, offset, length));
+    return memberQueries.askCaughtUp(nodeId, new VolumeQuery.Read(volumeId, offset, length));
   }
 
   /** How far a member's rebuild has come; empty when it is not rebuilding. Asked of the member itself. */
   public CompletableFuture<java.util.Optional<io.pxlite.journal.event.RebuildProgress>> rebuildProgress(String nodeId) {
-    return members.ask(nodeId, new VolumeQuery.RebuildStatus()).thenApply(b -> b.isEmpty()
+    return memberQueries.ask(nodeId, new VolumeQuery.RebuildStatus()).thenApply(b -> b.isEmpty()
         ? java.util.Optional.empty() : java.util.Optional.of(io.pxlite.journal.event.RebuildProgress.decode(b)));
   }
 
   /** A linearizable read by the leader. */
   private CompletableFuture<ByteString> query(VolumeQuery q) {
-    return client.async().sendReadOnly(Message.valueOf(VolumeQuery.encode(q))).handle((reply, error) -> {
-      if (error != null || !reply.isSuccess()) {
-        Throwable cause = error != null ? unwrap(error) : reply.getException();
-        throw new JournalException("replica group " + group.id() + " did not answer " + q + ": " + cause, cause);
+    return query(q, 0);
+  }
+
+  private CompletableFuture<ByteString> query(VolumeQuery q, int attempt) {
+    RaftClient used = client;
+    return used.async().sendReadOnly(Message.valueOf(VolumeQuery.encode(q))).handle((reply, error) -> {
+      Throwable cause = error != null ? unwrap(error) : reply.isSuccess() ? null : reply.getException();
+      if (cause == null) {
+        return CompletableFuture.completedFuture(reply.getMessage().getContent());
       }
-      return reply.getMessage().getContent();
-    });
+      if (attempt < HANDOVER_RESENDS && membersChanged(cause)) {
+        return CompletableFuture.runAsync(() -> reconnect(used), sender).thenCompose(v -> query(q, attempt + 1));
+      }
+      return CompletableFuture.<ByteString>failedFuture(
+          new JournalException("replica group " + group.id() + " did not answer " + q + ": " + cause, cause));
+    }).thenCompose(f -> f);
   }
 
   // ------------------------------------------------------------------ leadership and state
@@ -247,8 +326,11 @@ public final class GroupLog implements AutoCloseable {
   @Override
   public void close() {
     sender.shutdown();
-    members.close();
+    memberQueries.close();
     try {
+      for (RaftClient former : formerClients) {
+        former.close();
+      }
       client.close();
     } catch (IOException e) {
       throw new JournalException("closing the client of replica group " + group.id() + ": " + e.getMessage(), e);

@@ -32,12 +32,15 @@ public final class JournalServer implements AutoCloseable {
 
   private final String nodeId;
   private final RaftServer server;
+  private final LogRetention retention;
   private final Map<RaftGroupId, GroupLog> logs = new ConcurrentHashMap<>();
   private final java.util.Queue<GroupLog> retired = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
   private JournalServer(String nodeId, RaftServer server) {
     this.nodeId = nodeId;
     this.server = server;
+    this.retention = new LogRetention(server, RaftSettings.CHECKPOINT_SIZE.getSize(), RaftSettings.LOG_RETENTION.getSize());
+    retention.start();
   }
 
   /**
@@ -257,6 +260,7 @@ public final class JournalServer implements AutoCloseable {
 
   @Override
   public void close() {
+    retention.close();
     logs.values().forEach(GroupLog::close);
     logs.clear();
     retired.forEach(GroupLog::close);

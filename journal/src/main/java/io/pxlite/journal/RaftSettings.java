@@ -33,6 +33,16 @@ public final class RaftSettings {
    * (-Dpxlite.raft.snapshotEveryEntries) so that logs are purged and replicas must be rebuilt.
    */
   static final long SNAPSHOT_EVERY_ENTRIES = Long.getLong("pxlite.raft.snapshotEveryEntries", 50_000);
+  /**
+   * Log bytes after which the store is checkpointed, whatever the entry count (see {@link LogRetention}):
+   * bounds a restart's replay. Tests lower it (-Dpxlite.raft.checkpointSize=4MB).
+   */
+  static final SizeInBytes CHECKPOINT_SIZE = SizeInBytes.valueOf(System.getProperty("pxlite.raft.checkpointSize", "1GB"));
+  /**
+   * Log bytes a node keeps for members that are down or behind; past it the log is purged to the last
+   * checkpoint and such a member is rebuilt when it returns. Tests lower it (-Dpxlite.raft.logRetention=16MB).
+   */
+  static final SizeInBytes LOG_RETENTION = SizeInBytes.valueOf(System.getProperty("pxlite.raft.logRetention", "4GB"));
   /** In-flight submissions per group client: two NBD connections at queue depth 128. */
   static final int CLIENT_OUTSTANDING = 512;
 

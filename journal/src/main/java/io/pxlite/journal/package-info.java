@@ -11,7 +11,9 @@
  *   <li>A replica group is a set of nodes, not a volume: volumes with the same replica set share
  *       one Raft group, which bounds the groups (threads, buffers) per node.</li>
  *   <li>The log is the store's write-ahead log; entries are purged only up to the index the state
- *       machine reports as durable from {@code takeSnapshot}.</li>
+ *       machine reports as durable from {@code takeSnapshot}. Up to a size ({@link
+ *       io.pxlite.journal.LogRetention}) they are also kept for members that are behind; past it a
+ *       member that lacks them is rebuilt instead.</li>
  *   <li>A log entry owns its bytes: a write's payload is copied in, because Ratis keeps the entry
  *       (for lagging followers, for the leader's own log) after the submitter's buffer is reused.</li>
  *   <li>A group keeps its id when its members change ({@link io.pxlite.journal.GroupMembership}):

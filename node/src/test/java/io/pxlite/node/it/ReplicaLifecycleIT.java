@@ -26,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Replicas rebuilt, added and removed on three real nodes (logs checkpointed and purged every few
  * hundred entries, so replicas the log no longer reaches are rebuilt). First a replica whose node
- * lost all its data is rebuilt. Then {@code volume ha-update} while a writer keeps writing through NBD: 1 → 2
+ * lost all its data is rebuilt, then one that was down while more was written than the others keep of
+ * their logs for it (they purge anyway). Then {@code volume ha-update} while a writer keeps writing through NBD: 1 → 2
  * replicas (a new replica rebuilt from a purged log, plus a witness), 2 → 3 (the witness becomes a
  * replica), 3 → 1 (two replicas leave and drop their copies). After each step every acknowledged
  * write is read back through every node, and the replicas are byte-identical. Then {@code cluster
@@ -34,6 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
 class ReplicaLifecycleIT {
+  /** Log a node keeps for members that are behind (the default is 4 GB). */
+  private static final int RETENTION_MIB = 24;
   @TempDir
   static Path dir;
   private static LocalCluster cluster;
@@ -42,7 +45,8 @@ class ReplicaLifecycleIT {
   static void start() throws Exception {
     // Frequent checkpoints and small log segments: the log is purged, so new replicas are rebuilt.
     cluster = LocalCluster.start(dir.resolve("cluster"), 3, "2G",
-        i -> List.of("env", "JAVA_TOOL_OPTIONS=-Dpxlite.raft.snapshotEveryEntries=400 -Dpxlite.raft.segmentSize=12MB"));
+        i -> List.of("env", "JAVA_TOOL_OPTIONS=-Dpxlite.raft.snapshotEveryEntries=400 -Dpxlite.raft.segmentSize=12MB"
+            + " -Dpxlite.raft.checkpointSize=4MB -Dpxlite.raft.logRetention=" + RETENTION_MIB + "MB"));
   }
 
   @AfterAll
@@ -97,8 +101,67 @@ class ReplicaLifecycleIT {
     assertThat(victim.api("DELETE", "/v1/volumes/wiped", null).status()).isEqualTo(204);
   }
 
+  /**
+   * A replica's node is down (data intact) while far more is written than the others keep of their
+   * logs for it: they purge anyway, so their logs stay small, and the replica is rebuilt when it is
+   * back instead of catching up from the log.
+   */
   @Test
   @org.junit.jupiter.api.Order(1)
+  void aReplicaBehindTheLogsRetentionIsRebuilt() throws Exception {
+    create(cluster.node(1), "behind", "256M", 3);
+    awaitInSync(cluster.node(1), "behind");
+    List<String> replicas = texts(cluster.node(1).api("GET", "/v1/volumes/behind", null).body().get("replicas"));
+    NodeProcess attached = cluster.byId(replicas.get(0));
+    NodeProcess victim = cluster.byId(replicas.get(2));
+    String rebuiltBefore = Files.readString(victim.log());
+    AckedWriteChecker checker = new AckedWriteChecker(65536);
+    // Checkpoints run every 2 s, and Ratis purges whole segments only.
+    long boundMib = RETENTION_MIB + 2L * 12 + 16;
+    long away = 0;
+    try (NbdClient client = NbdClient.connect(attached.nbdSocket(), "behind")) {
+      checker.runFor(client, 16, Duration.ofSeconds(3));
+      victim.kill9();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+      while ((away * BlockRecord.SIZE >> 20) < 2 * boundMib && System.nanoTime() < deadline) {
+        away += checker.runFor(client, 32, Duration.ofSeconds(5));
+      }
+    }
+    long writtenMib = away * BlockRecord.SIZE >> 20;
+    assertThat(writtenMib).as("MiB written while a replica was away (must well exceed the log kept for it)")
+        .isGreaterThanOrEqualTo(2 * boundMib);
+    for (NodeProcess n : cluster.nodes) {
+      if (n != victim) {
+        Poll.until(Duration.ofSeconds(20), n.nodeId() + "'s logs to be purged below " + boundMib + " MiB",
+            () -> raftLogMib(n) <= boundMib);
+      }
+    }
+    System.out.printf("retention: %d writes (%d MiB) while a replica was away; logs kept: %s MiB%n", away, writtenMib,
+        cluster.nodes.stream().filter(n -> n != victim).map(n -> String.valueOf(raftLogMib(n))).toList());
+
+    victim.start();
+    awaitInSync(attached, "behind");
+    Poll.until(Duration.ofSeconds(30), "the victim to log its rebuild", () -> logOf(victim)
+        .substring(rebuiltBefore.length()).matches("(?s).*rebuilt from \\S+ at log index \\d+.*"));
+    try (NbdClient client = NbdClient.connect(victim.nbdSocket(), "behind")) {
+      checker.verify(client);
+    }
+    assertReplicasIdentical(cluster, "behind", 256 << 20);
+    assertThat(victim.api("DELETE", "/v1/volumes/behind", null).status()).isEqualTo(204);
+  }
+
+  /** MiB of Raft log segments a node holds, over all its groups. */
+  private static long raftLogMib(NodeProcess n) {
+    try (var paths = Files.walk(n.dataDir().resolve("raft"))) {
+      return paths.filter(p -> p.getFileName().toString().startsWith("log_")).mapToLong(p -> p.toFile().length()).sum() >> 20;
+    } catch (java.io.IOException | java.io.UncheckedIOException e) {
+      // A segment purged while walking: ask again.
+      return Long.MAX_VALUE;
+    }
+  }
+
+  @Test
+  @org.junit.jupiter.api.Order(2)
   void replicasAreAddedAndRemovedWhileTheVolumeIsWritten() throws Exception {
     NodeProcess via = cluster.node(1);
     NodeProcess.Reply create = via.api("POST", "/v1/volumes", Map.of("name", "ha", "size", "128M", "repl", 1));
@@ -135,7 +198,7 @@ class ReplicaLifecycleIT {
   }
 
   @Test
-  @org.junit.jupiter.api.Order(2)
+  @org.junit.jupiter.api.Order(3)
   void aDeletedNodeHandsItsReplicaToAnotherFirst() throws Exception {
     NodeProcess.Reply create = cluster.node(1).api("POST", "/v1/volumes", Map.of("name", "moving", "size", "64M", "repl", 2));
     assertThat(create.status()).as("create: %s", create.body()).isEqualTo(201);
