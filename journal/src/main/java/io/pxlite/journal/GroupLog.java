@@ -69,6 +69,7 @@ public final class GroupLog implements AutoCloseable {
   private volatile RaftClient client;
   /** The members {@link #client} addresses. */
   private volatile RaftGroup members;
+  private final java.util.function.Supplier<java.util.Optional<RaftGroup>> localMembers;
   /** Clients replaced by {@link #reconnect}: left open so that requests still on them finish; closed with this log. */
   private final List<RaftClient> formerClients = new java.util.concurrent.CopyOnWriteArrayList<>();
   /** Requests addressed to one member, on a client of their own (see {@link MemberQueries}). */
@@ -80,8 +81,9 @@ public final class GroupLog implements AutoCloseable {
 
   private record Pending(VolumeEvent event, int bytes, CompletableFuture<EventOutcome> done) {}
 
-  private GroupLog(ReplicaGroup group) {
+  private GroupLog(ReplicaGroup group, java.util.function.Supplier<java.util.Optional<RaftGroup>> localMembers) {
     this.group = group;
+    this.localMembers = localMembers;
     this.members = group.toRaftGroup();
     this.client = newClient(members);
     this.memberQueries = new MemberQueries(group.toRaftGroup());
@@ -92,8 +94,12 @@ public final class GroupLog implements AutoCloseable {
     });
   }
 
-  static GroupLog open(ReplicaGroup group) {
-    return new GroupLog(group);
+  /**
+   * @param localMembers the group's members as this node's own division knows them, if it has one:
+   *     asked first when the members this client knows have all left
+   */
+  static GroupLog open(ReplicaGroup group, java.util.function.Supplier<java.util.Optional<RaftGroup>> localMembers) {
+    return new GroupLog(group, localMembers);
   }
 
   private static RaftClient newClient(RaftGroup members) {
@@ -156,11 +162,12 @@ public final class GroupLog implements AutoCloseable {
    */
   private boolean resendAfterMembersChanged(List<Pending> batch, VolumeEvent entry, int attempt, RaftClient used,
       Throwable cause) {
-    if (attempt >= HANDOVER_RESENDS || !membersChanged(cause)) {
+    if (attempt >= HANDOVER_RESENDS || !membersChanged(cause) || !reconnect(used)) {
       return false;
     }
-    reconnect(used);
-    send(batch, entry, attempt + 1);
+    // Spaced like a handover: a member may be between leaving and rejoining (a role change).
+    CompletableFuture.delayedExecutor(HANDOVER_RESEND_MILLIS, TimeUnit.MILLISECONDS, sender)
+        .execute(() -> send(batch, entry, attempt + 1));
     return true;
   }
 
@@ -171,28 +178,47 @@ public final class GroupLog implements AutoCloseable {
 
   /**
    * Replaces {@code used} (unless that happened already) with a client of the members the group has
-   * now, as the first member still hosting it reports them. On the sender thread.
+   * now, as this node's own division or else the first known member still hosting the group reports
+   * them. On the sender thread.
+   *
+   * @return false when nobody could say (the request then fails as it is)
    */
-  private void reconnect(RaftClient used) {
+  private boolean reconnect(RaftClient used) {
     if (client != used) {
-      return;
+      return true;
     }
-    RaftGroup now = members;
+    java.util.Optional<RaftGroup> asked = localMembers.get().or(() -> askMembers(used));
+    if (asked.isEmpty()) {
+      LOG.warn("replica group {}: a member this client addressed left, and none of {} reports the group's members",
+          group.id(), members.getPeers());
+      return false;
+    }
+    RaftGroup now = asked.get();
+    LOG.info("replica group {}: a member it addressed left; its client now addresses {}", group.id(), now.getPeers());
+    formerClients.add(used);
+    members = now;
+    client = newClient(now);
+    return true;
+  }
+
+  /** The group's members as the first member still hosting it reports them; empty if none answers. */
+  private java.util.Optional<RaftGroup> askMembers(RaftClient via) {
     for (org.apache.ratis.protocol.RaftPeer peer : members.getPeers()) {
       try {
-        GroupInfoReply info = used.getGroupManagementApi(peer.getId()).info(group.id());
+        GroupInfoReply info = via.getGroupManagementApi(peer.getId()).info(group.id());
         if (info.isSuccess()) {
-          now = info.getGroup();
-          break;
+          return java.util.Optional.of(info.getGroup());
         }
       } catch (IOException | RuntimeException e) {
         // Left the group, or down: ask the next one.
       }
     }
-    LOG.info("replica group {}: a member it addressed left; its client now addresses {}", group.id(), now.getPeers());
-    formerClients.add(used);
-    members = now;
-    client = newClient(now);
+    return java.util.Optional.empty();
+  }
+
+  /** The group's members (with their roles) as Ratis knows them now; empty if no known member answers. */
+  public java.util.Optional<List<ReplicaPeer>> currentMembers() {
+    return askMembers(client).map(g -> g.getPeers().stream().map(ReplicaGroup::peerOf).toList());
   }
 
   /**
@@ -285,7 +311,12 @@ public final class GroupLog implements AutoCloseable {
         return CompletableFuture.completedFuture(reply.getMessage().getContent());
       }
       if (attempt < HANDOVER_RESENDS && membersChanged(cause)) {
-        return CompletableFuture.runAsync(() -> reconnect(used), sender).thenCompose(v -> query(q, attempt + 1));
+        return CompletableFuture.supplyAsync(() -> reconnect(used),
+                CompletableFuture.delayedExecutor(HANDOVER_RESEND_MILLIS, TimeUnit.MILLISECONDS, sender))
+            .thenCompose(changed -> changed
+            ? query(q, attempt + 1)
+            : CompletableFuture.failedFuture(new JournalException(
+                "replica group " + group.id() + " did not answer " + q + ": " + cause, cause)));
       }
       return CompletableFuture.<ByteString>failedFuture(
           new JournalException("replica group " + group.id() + " did not answer " + q + ": " + cause, cause));

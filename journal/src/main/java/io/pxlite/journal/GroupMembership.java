@@ -87,6 +87,7 @@ final class GroupMembership {
     for (ReplicaPeer p : changingRole) {
       List<ReplicaPeer> without = new ArrayList<>(current.peers());
       without.removeIf(x -> x.nodeId().equals(p.nodeId()));
+      leadAmong(without);
       reconfigure(current.withMembers(without));
       removeDivision(p.nodeId(), notRemoved);
       List<ReplicaPeer> back = new ArrayList<>(without);
@@ -95,12 +96,48 @@ final class GroupMembership {
     }
     List<ReplicaPeer> leaving = current.peers().stream().filter(p -> target.member(p.nodeId()).isEmpty()).toList();
     if (!leaving.isEmpty()) {
+      leadAmong(target.peers());
       reconfigure(target);
       for (ReplicaPeer p : leaving) {
         removeDivision(p.nodeId(), notRemoved);
       }
     }
     return notRemoved;
+  }
+
+  /**
+   * Moves the group's leadership to a data member among {@code staying} if it is elsewhere. A Ratis
+   * 3.2.2 leader that commits a configuration without itself closes its own division from its
+   * leader-state thread, and that close can wait forever for client requests that need the very
+   * same thread (a linearizable read): the division then never goes, and never drops its copy.
+   * A leader that stays never closes itself. Best effort: without a transfer the change still runs.
+   */
+  private void leadAmong(List<ReplicaPeer> staying) {
+    java.util.Set<String> stayingIds = new java.util.HashSet<>();
+    staying.forEach(p -> stayingIds.add(p.nodeId()));
+    for (int attempt = 0; attempt < 5 && System.nanoTime() < deadline; attempt++) {
+      java.util.Optional<String> leader = GroupStatus.ask(admin, current).leader();
+      if (leader.isPresent() && stayingIds.contains(leader.get())) {
+        return;
+      }
+      java.util.Optional<ReplicaPeer> next = staying.stream().filter(p -> !p.witness()).findFirst();
+      if (next.isEmpty()) {
+        return;
+      }
+      try {
+        if (admin.admin().transferLeadership(RaftPeerId.valueOf(next.get().nodeId()), 10_000).isSuccess()) {
+          LOG.info("replica group {}: leadership moved to {}, which stays, before the change", current.id(),
+              next.get().nodeId());
+          return;
+        }
+      } catch (IOException e) {
+        LOG.info("replica group {}: moving the leadership to {} failed: {}", current.id(), next.get().nodeId(),
+            e.toString());
+      }
+      sleep();
+    }
+    LOG.warn("replica group {}: its leader may leave in this change (it could not be moved to one of {})", current.id(),
+        stayingIds);
   }
 
   /** Gives each of {@code newcomers} an empty division of {@code next}, then makes {@code next} the configuration. */

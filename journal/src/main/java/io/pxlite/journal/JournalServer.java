@@ -117,7 +117,7 @@ public final class JournalServer implements AutoCloseable {
     if (created) {
       awaitLeader(group, LEADER_WAIT);
     }
-    return logs.computeIfAbsent(group.id(), id -> GroupLog.open(group));
+    return log(group);
   }
 
   /**
@@ -196,9 +196,30 @@ public final class JournalServer implements AutoCloseable {
     return out;
   }
 
-  /** The client of a group this node submits to, whether or not it is a member. */
+  /**
+   * The client of a group this node submits to, whether or not it is a member. A group keeps its id
+   * when its members change, so a client opened for other members is retired (left open for the
+   * connections using it) and a new one opened for these.
+   */
   public GroupLog log(ReplicaGroup group) {
-    return logs.computeIfAbsent(group.id(), id -> GroupLog.open(group));
+    return logs.compute(group.id(), (id, current) -> {
+      if (current != null && new java.util.HashSet<>(current.group().peers()).equals(new java.util.HashSet<>(group.peers()))) {
+        return current;
+      }
+      if (current != null) {
+        retired.add(current);
+      }
+      return GroupLog.open(group, () -> localMembers(id));
+    });
+  }
+
+  /** The members of a group as this node's division knows them; empty if it hosts none. */
+  private java.util.Optional<org.apache.ratis.protocol.RaftGroup> localMembers(RaftGroupId id) {
+    try {
+      return java.util.Optional.of(server.getDivision(id).getGroup());
+    } catch (IOException | RuntimeException e) {
+      return java.util.Optional.empty();
+    }
   }
 
   /**

@@ -59,6 +59,12 @@ public record ReplicaGroup(RaftGroupId id, List<ReplicaPeer> peers) {
     return id.getUuid().toString();
   }
 
+  /** A Ratis peer of a group as a member: the witness is the one with the witness priority. */
+  static ReplicaPeer peerOf(RaftPeer p) {
+    ReplicaPeer member = new ReplicaPeer(p.getId().toString(), p.getAddress());
+    return p.getPriority() == WITNESS_PRIORITY ? member.asWitness() : member;
+  }
+
   RaftGroup toRaftGroup() {
     return RaftGroup.valueOf(
         id,

@@ -67,6 +67,11 @@ public final class ReplicaGroups {
     return groupWithId(v.replicaGroup(), v.replicas(), v.witness());
   }
 
+  /** The members {@code v}'s group has as Ratis knows them; empty when no member answers. */
+  public java.util.Optional<List<ReplicaPeer>> membersOf(VolumeRecord v) {
+    return logOf(v).currentMembers();
+  }
+
   /**
    * Moves a group to other members while it stays in use (see {@code GroupMembership}); on this node
    * the group's client is opened anew with the new members.

@@ -2,6 +2,7 @@ package io.pxlite.node.volume;
 
 import io.pxlite.api.ApiException;
 import io.pxlite.journal.ReplicaGroup;
+import io.pxlite.journal.ReplicaPeer;
 import io.pxlite.node.kvdb.ClusterCatalog;
 import io.pxlite.node.kvdb.NodeRecord;
 import io.pxlite.node.kvdb.VolumeRecord;
@@ -97,7 +98,8 @@ final class ReplicaSetChange {
    *
    * @return the volume's new record
    */
-  VolumeRecord apply(VolumeRecord v, int repl) {
+  VolumeRecord apply(VolumeRecord requested, int repl) {
+    VolumeRecord v = groups.membersOf(requested).map(actual -> followGroup(requested, actual)).orElse(requested);
     if (repl == v.replicas().size()) {
       return v;
     }
@@ -115,8 +117,46 @@ final class ReplicaSetChange {
     LOG.info("volume {}: replicas {} (witness {}) -> {} (witness {}){}", v.name(), v.replicas(), v.witness(),
         plan.replicas(), plan.witness(), others.isEmpty() ? "" : "; also for " + others + ", which share the group");
     List<String> notRemoved = groups.changeMembers(from, to, TIMEOUT);
-    VolumeRecord updated = null;
-    for (VolumeRecord x : sharing) {
+    VolumeRecord updated = recordMembers(v, plan);
+    if (!notRemoved.isEmpty()) {
+      LOG.warn("volume {}: nodes {} left its group while down; they drop their copy when they start", v.name(), notRemoved);
+    }
+    return updated;
+  }
+
+  /**
+   * The volume records follow a membership change only after Ratis made it, so a crash in between
+   * leaves them naming the old members. Ratis is right: before anything else, the records of the
+   * group's volumes are made to name the members the group has.
+   */
+  private VolumeRecord followGroup(VolumeRecord v, List<ReplicaPeer> actual) {
+    Plan members = membersOf(v, actual);
+    if (new java.util.HashSet<>(members.replicas()).equals(new java.util.HashSet<>(v.replicas()))
+        && java.util.Objects.equals(members.witness(), v.witness())) {
+      return v;
+    }
+    LOG.warn("volume {}: its record names replicas {} (witness {}) but its group has {} (witness {}), as after a "
+        + "membership change interrupted by a crash; the records now follow the group", v.name(), v.replicas(),
+        v.witness(), members.replicas(), members.witness());
+    return recordMembers(v, members);
+  }
+
+  /** The group's members as a plan: data replicas in the order the record had them, new ones after. */
+  static Plan membersOf(VolumeRecord v, List<ReplicaPeer> actual) {
+    List<String> data = actual.stream().filter(p -> !p.witness()).map(ReplicaPeer::nodeId).toList();
+    List<String> ordered = new ArrayList<>(v.replicas().stream().filter(data::contains).toList());
+    data.stream().filter(id -> !ordered.contains(id)).forEach(ordered::add);
+    String witness = actual.stream().filter(ReplicaPeer::witness).map(ReplicaPeer::nodeId).findFirst().orElse(null);
+    return new Plan(List.copyOf(ordered), witness);
+  }
+
+  /** Writes {@code plan}'s members into the record of every volume in {@code v}'s group; returns {@code v}'s. */
+  private VolumeRecord recordMembers(VolumeRecord v, Plan plan) {
+    VolumeRecord updated = v;
+    for (VolumeRecord x : catalog.volumes()) {
+      if (!x.replicaGroup().equals(v.replicaGroup())) {
+        continue;
+      }
       VolumeRecord changed = new VolumeRecord(x.id(), x.name(), x.sizeBytes(), plan.replicas().size(), x.fs(),
           x.blockSize(), x.ioPriority(), x.snapInterval(), x.labels(), x.ctime(), x.replicaGroup(), plan.replicas(),
           plan.witness());
@@ -125,9 +165,6 @@ final class ReplicaSetChange {
         updated = changed;
       }
     }
-    if (!notRemoved.isEmpty()) {
-      LOG.warn("volume {}: nodes {} left its group while down; they drop their copy when they start", v.name(), notRemoved);
-    }
-    return updated != null ? updated : v;
+    return updated;
   }
 }

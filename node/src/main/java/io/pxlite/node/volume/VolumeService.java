@@ -14,7 +14,6 @@ import io.pxlite.api.StatusView;
 import io.pxlite.api.VolumeCreateRequest;
 import io.pxlite.api.VolumeUpdateRequest;
 import io.pxlite.api.VolumeView;
-import io.pxlite.journal.JournalException;
 import io.pxlite.journal.ReplicaGroup;
 import io.pxlite.journal.event.EventOutcome;
 import io.pxlite.journal.event.VolumeEvent;
@@ -23,14 +22,11 @@ import io.pxlite.node.config.ByteSize;
 import io.pxlite.node.config.ConfigException;
 import io.pxlite.node.config.NodeConfig;
 import io.pxlite.node.kvdb.ClusterCatalog;
-import io.pxlite.node.kvdb.KvdbUnavailableException;
-import io.pxlite.node.kvdb.NodeRecord;
 import io.pxlite.node.kvdb.NodeRegistration;
 import io.pxlite.node.kvdb.SnapshotRecord;
 import io.pxlite.node.kvdb.VolumeRecord;
 import io.pxlite.store.BlockStore;
 import io.pxlite.store.VolumeUsage;
-import java.net.URI;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -54,13 +50,12 @@ public final class VolumeService implements ManagementService {
   private final NodeConfig config;
   private final LocalNode self;
   private final ClusterCatalog catalog;
-  private final NodeRegistration registration;
   private final ReplicaGroups groups;
   private final BlockStore store;
   private final HostAttachments attachments;
   private final HostCalls host;
   private final ReplicaSetChange replicaSets;
-  private final NodeRemoval nodeRemoval;
+  private final ClusterNodes clusterNodes;
 
   public VolumeService(
       NodeConfig config, LocalNode self, ClusterCatalog catalog, NodeRegistration registration,
@@ -68,65 +63,34 @@ public final class VolumeService implements ManagementService {
     this.config = config;
     this.self = self;
     this.catalog = catalog;
-    this.registration = registration;
     this.groups = groups;
     this.store = store;
     this.attachments = attachments;
     this.host = new HostCalls(attachments, self.id());
     this.replicaSets = new ReplicaSetChange(catalog, groups, config.clusterId());
-    this.nodeRemoval = new NodeRemoval(catalog, groups, config.clusterId());
+    this.clusterNodes = new ClusterNodes(config, self, catalog, registration, new NodeRemoval(catalog, groups, config.clusterId()));
   }
 
   // ------------------------------------------------------------------ nodes and status
 
   @Override
   public StatusView status() {
-    NodeView me = nodeView(self.record(), true, catalog.cachedVolumes());
-    List<String> endpoints = config.kvdbEndpoints().stream().map(URI::toString).toList();
-    try {
-      List<NodeRecord> nodes = catalog.nodes();
-      int online = (int) nodes.stream().filter(n -> catalog.isAlive(n.id())).count();
-      // Reachable now, but the registration loop may not have caught up yet after an outage.
-      String health = registration.registered() ? "healthy"
-          : "degraded: this node is not registered in the kvdb yet (" + registration.lastError() + ")";
-      return new StatusView(config.clusterId(), me, nodes.size(), online,
-          nodes.stream().mapToLong(NodeRecord::capacityBytes).sum(),
-          nodes.stream().mapToLong(NodeRecord::freeBytes).sum(), endpoints, true, health);
-    } catch (KvdbUnavailableException e) {
-      return new StatusView(config.clusterId(), me, 1, 1, me.capacityBytes(), me.freeBytes(), endpoints, false,
-          "degraded: " + e.getMessage());
-    }
+    return clusterNodes.status();
   }
 
   @Override
   public List<NodeView> nodes() {
-    return call(() -> {
-      List<VolumeRecord> known = catalog.volumes();
-      return catalog.nodes().stream().map(n -> nodeView(n, catalog.isAlive(n.id()), known)).toList();
-    });
+    return clusterNodes.list();
   }
 
   @Override
   public NodeView node(String ref) {
-    return nodes().stream()
-        .filter(n -> n.id().equals(ref) || n.id().startsWith(ref) || n.mgmtIp().equals(ref))
-        .findFirst()
-        .orElseThrow(() -> ApiException.notFound("no node '" + ref + "' in cluster " + config.clusterId()));
+    return clusterNodes.find(ref);
   }
 
   @Override
   public void deleteNode(String ref) {
-    call(() -> {
-      nodeRemoval.remove(ref);
-      return null;
-    });
-  }
-
-  private NodeView nodeView(NodeRecord n, boolean alive, java.util.Collection<VolumeRecord> known) {
-    int volumes = (int) known.stream().filter(v -> v.replicas().contains(n.id())).count();
-    return new NodeView(n.id(), n.mgmtIp(), n.dataIp(), alive ? "online" : "offline", n.cpus(), n.memTotalBytes(),
-        n.memFreeBytes(), n.capacityBytes(), n.freeBytes(), volumes,
-        n.devices().stream().map(d -> new NodeView.DeviceView(d.id(), d.path(), d.capacityBytes(), d.usedBytes())).toList());
+    clusterNodes.delete(ref);
   }
 
   // ------------------------------------------------------------------ volumes
@@ -410,14 +374,7 @@ public final class VolumeService implements ManagementService {
     return DateTimeFormatter.ISO_INSTANT.format(Instant.now().atOffset(ZoneOffset.UTC));
   }
 
-  /** Runs a management call, turning kvdb and journal failures into clear 503s. */
-  private <T> T call(Supplier<T> body) {
-    try {
-      return body.get();
-    } catch (KvdbUnavailableException e) {
-      throw ApiException.unavailable(e.getMessage(), e);
-    } catch (JournalException e) {
-      throw ApiException.unavailable(e.getMessage(), e);
-    }
+  private static <T> T call(Supplier<T> body) {
+    return ManagementCall.run(body);
   }
 }

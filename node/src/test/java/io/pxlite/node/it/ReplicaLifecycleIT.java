@@ -305,6 +305,9 @@ class ReplicaLifecycleIT {
     for (NodeProcess n : cluster.nodes) {
       try (NbdClient client = NbdClient.connect(n.nbdSocket(), "ha")) {
         checker.verify(client);
+      } catch (java.util.concurrent.ExecutionException e) {
+        throw new AssertionError("reading ha back through " + n.nodeId() + " (" + n.address() + ") failed: "
+            + e.getCause() + "\n" + n.logTail(), e);
       }
     }
     assertReplicasIdentical(cluster, "ha", 128 << 20);

@@ -68,4 +68,20 @@ class ReplicaSetChangeTest {
     assertThatThrownBy(() -> plan(volume(List.of("a"), null), 0, Set.of("a")))
         .isInstanceOf(ApiException.class).hasMessageContaining("invalid option 'repl': 0");
   }
+
+  @Test
+  void aRecordFollowsTheGroupsActualMembersKeepingItsOrder() {
+    VolumeRecord stale = volume(List.of("c", "a"), "b");
+    List<io.pxlite.journal.ReplicaPeer> actual = List.of(new io.pxlite.journal.ReplicaPeer("a", "127.0.0.1:1"),
+        new io.pxlite.journal.ReplicaPeer("d", "127.0.0.4:1"), new io.pxlite.journal.ReplicaPeer("c", "127.0.0.3:1"));
+    ReplicaSetChange.Plan members = ReplicaSetChange.membersOf(stale, actual);
+    assertThat(members.replicas()).as("kept in the record's order, the new one after").containsExactly("c", "a", "d");
+    assertThat(members.witness()).as("the group has no witness any more").isNull();
+
+    ReplicaSetChange.Plan pair = ReplicaSetChange.membersOf(volume(List.of("a", "b", "c"), null),
+        List.of(new io.pxlite.journal.ReplicaPeer("b", "x:1"), new io.pxlite.journal.ReplicaPeer("a", "x:2").asWitness(),
+            new io.pxlite.journal.ReplicaPeer("c", "x:3")));
+    assertThat(pair.replicas()).containsExactly("b", "c");
+    assertThat(pair.witness()).isEqualTo("a");
+  }
 }
