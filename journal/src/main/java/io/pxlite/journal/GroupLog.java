@@ -1,13 +1,9 @@
 package io.pxlite.journal;
 
 import io.pxlite.journal.event.VolumeQuery;
-import org.apache.ratis.protocol.GroupInfoReply;
-import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.protocol.exceptions.AlreadyClosedException;
 import org.apache.ratis.protocol.exceptions.GroupMismatchException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.apache.ratis.protocol.exceptions.LeaderSteppingDownException;
 import org.apache.ratis.protocol.exceptions.TransferLeadershipException;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
@@ -18,18 +14,26 @@ import io.pxlite.journal.event.VolumeEvent;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.protocol.GroupInfoReply;
 import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.util.TimeDuration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Submits events to one replica group's log. The returned outcome arrives after the group has
@@ -69,9 +73,9 @@ public final class GroupLog implements AutoCloseable {
   private volatile RaftClient client;
   /** The members {@link #client} addresses. */
   private volatile RaftGroup members;
-  private final java.util.function.Supplier<java.util.Optional<RaftGroup>> localMembers;
+  private final Supplier<Optional<RaftGroup>> localMembers;
   /** Clients replaced by {@link #reconnect}: left open so that requests still on them finish; closed with this log. */
-  private final List<RaftClient> formerClients = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final List<RaftClient> formerClients = new CopyOnWriteArrayList<>();
   /** Requests addressed to one member, on a client of their own (see {@link MemberQueries}). */
   private final MemberQueries memberQueries;
   private final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
@@ -81,7 +85,7 @@ public final class GroupLog implements AutoCloseable {
 
   private record Pending(VolumeEvent event, int bytes, CompletableFuture<EventOutcome> done) {}
 
-  private GroupLog(ReplicaGroup group, java.util.function.Supplier<java.util.Optional<RaftGroup>> localMembers) {
+  private GroupLog(ReplicaGroup group, Supplier<Optional<RaftGroup>> localMembers) {
     this.group = group;
     this.localMembers = localMembers;
     this.members = group.toRaftGroup();
@@ -98,7 +102,7 @@ public final class GroupLog implements AutoCloseable {
    * @param localMembers the group's members as this node's own division knows them, if it has one:
    *     asked first when the members this client knows have all left
    */
-  static GroupLog open(ReplicaGroup group, java.util.function.Supplier<java.util.Optional<RaftGroup>> localMembers) {
+  static GroupLog open(ReplicaGroup group, Supplier<Optional<RaftGroup>> localMembers) {
     return new GroupLog(group, localMembers);
   }
 
@@ -187,7 +191,7 @@ public final class GroupLog implements AutoCloseable {
     if (client != used) {
       return true;
     }
-    java.util.Optional<RaftGroup> asked = localMembers.get().or(() -> askMembers(used));
+    Optional<RaftGroup> asked = localMembers.get().or(() -> askMembers(used));
     if (asked.isEmpty()) {
       LOG.warn("replica group {}: a member this client addressed left, and none of {} reports the group's members",
           group.id(), members.getPeers());
@@ -202,22 +206,22 @@ public final class GroupLog implements AutoCloseable {
   }
 
   /** The group's members as the first member still hosting it reports them; empty if none answers. */
-  private java.util.Optional<RaftGroup> askMembers(RaftClient via) {
-    for (org.apache.ratis.protocol.RaftPeer peer : members.getPeers()) {
+  private Optional<RaftGroup> askMembers(RaftClient via) {
+    for (RaftPeer peer : members.getPeers()) {
       try {
         GroupInfoReply info = via.getGroupManagementApi(peer.getId()).info(group.id());
         if (info.isSuccess()) {
-          return java.util.Optional.of(info.getGroup());
+          return Optional.of(info.getGroup());
         }
       } catch (IOException | RuntimeException e) {
         // Left the group, or down: ask the next one.
       }
     }
-    return java.util.Optional.empty();
+    return Optional.empty();
   }
 
   /** The group's members (with their roles) as Ratis knows them now; empty if no known member answers. */
-  public java.util.Optional<List<ReplicaPeer>> currentMembers() {
+  public Optional<List<ReplicaPeer>> currentMembers() {
     return askMembers(client).map(g -> g.getPeers().stream().map(ReplicaGroup::peerOf).toList());
   }
 
@@ -293,9 +297,9 @@ public final class GroupLog implements AutoCloseable {
   }
 
   /** How far a member's rebuild has come; empty when it is not rebuilding. Asked of the member itself. */
-  public CompletableFuture<java.util.Optional<io.pxlite.journal.event.RebuildProgress>> rebuildProgress(String nodeId) {
+  public CompletableFuture<Optional<io.pxlite.journal.event.RebuildProgress>> rebuildProgress(String nodeId) {
     return memberQueries.ask(nodeId, new VolumeQuery.RebuildStatus()).thenApply(b -> b.isEmpty()
-        ? java.util.Optional.empty() : java.util.Optional.of(io.pxlite.journal.event.RebuildProgress.decode(b)));
+        ? Optional.empty() : Optional.of(io.pxlite.journal.event.RebuildProgress.decode(b)));
   }
 
   /** A linearizable read by the leader. */
@@ -310,16 +314,14 @@ public final class GroupLog implements AutoCloseable {
       if (cause == null) {
         return CompletableFuture.completedFuture(reply.getMessage().getContent());
       }
-      if (attempt < HANDOVER_RESENDS && membersChanged(cause)) {
-        return CompletableFuture.supplyAsync(() -> reconnect(used),
-                CompletableFuture.delayedExecutor(HANDOVER_RESEND_MILLIS, TimeUnit.MILLISECONDS, sender))
-            .thenCompose(changed -> changed
-            ? query(q, attempt + 1)
-            : CompletableFuture.failedFuture(new JournalException(
-                "replica group " + group.id() + " did not answer " + q + ": " + cause, cause)));
-      }
-      return CompletableFuture.<ByteString>failedFuture(
+      Supplier<CompletableFuture<ByteString>> failed = () -> CompletableFuture.failedFuture(
           new JournalException("replica group " + group.id() + " did not answer " + q + ": " + cause, cause));
+      if (attempt >= HANDOVER_RESENDS || !membersChanged(cause)) {
+        return failed.get();
+      }
+      return CompletableFuture.supplyAsync(() -> reconnect(used),
+              CompletableFuture.delayedExecutor(HANDOVER_RESEND_MILLIS, TimeUnit.MILLISECONDS, sender))
+          .thenCompose(reconnected -> reconnected ? query(q, attempt + 1) : failed.get());
     }).thenCompose(f -> f);
   }
 

@@ -1,5 +1,7 @@
 package io.pxlite.statemachine;
 
+import static io.pxlite.statemachine.LocalRaftFixture.block;
+import static io.pxlite.statemachine.LocalRaftFixture.freePort;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pxlite.journal.GroupLog;
@@ -10,10 +12,7 @@ import io.pxlite.journal.event.VolumeEvent;
 import io.pxlite.store.BlockStore;
 import io.pxlite.store.DeviceConfig;
 import io.pxlite.store.StoreConfig;
-import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,12 +34,6 @@ class MembershipChangeIT {
   private final List<BlockStore> stores = new ArrayList<>();
   private final List<JournalServer> journals = new ArrayList<>();
 
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-      return s.getLocalPort();
-    }
-  }
-
   private JournalServer startNode(String id, int port) {
     Path home = dir.resolve(id);
     BlockStore store = BlockStore.open(new StoreConfig(home.resolve("index"),
@@ -56,14 +49,6 @@ class MembershipChangeIT {
   void stop() {
     journals.forEach(JournalServer::close);
     stores.forEach(BlockStore::close);
-  }
-
-  private static ByteBuffer block(int i) {
-    ByteBuffer b = ByteBuffer.allocate(BLOCK);
-    while (b.hasRemaining()) {
-      b.putInt(i);
-    }
-    return b.flip();
   }
 
   @Test

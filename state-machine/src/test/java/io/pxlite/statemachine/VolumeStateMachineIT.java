@@ -1,5 +1,7 @@
 package io.pxlite.statemachine;
 
+import static io.pxlite.statemachine.LocalRaftFixture.block;
+import static io.pxlite.statemachine.LocalRaftFixture.freePort;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pxlite.journal.GroupLog;
@@ -11,10 +13,7 @@ import io.pxlite.journal.event.VolumeEvent;
 import io.pxlite.store.BlockStore;
 import io.pxlite.store.DeviceConfig;
 import io.pxlite.store.StoreConfig;
-import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,23 +33,9 @@ class VolumeStateMachineIT {
   private static final int BLOCK = BlockStore.BLOCK_SIZE;
   @TempDir Path dir;
 
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-      return s.getLocalPort();
-    }
-  }
-
   private BlockStore openStore() {
     return BlockStore.open(new StoreConfig(dir.resolve("index"),
         List.of(new DeviceConfig(dir.resolve("dev0.img"), 256L << 20)), "c1", "n1", false));
-  }
-
-  private static ByteBuffer block(int i) {
-    ByteBuffer b = ByteBuffer.allocate(BLOCK);
-    while (b.hasRemaining()) {
-      b.putInt(i);
-    }
-    return b.flip();
   }
 
   @Test

@@ -21,6 +21,13 @@ final class ReplicaChecks {
     return reply.body();
   }
 
+  /** Creates a volume through {@code via}, waits until every replica is in sync; returns its replicas' node ids. */
+  static List<String> createInSync(NodeProcess via, String name, String size, int repl) {
+    JsonNode created = create(via, name, size, repl);
+    awaitInSync(via, name);
+    return texts(created.get("replicas"));
+  }
+
   static void awaitInSync(NodeProcess via, String volume) {
     Poll.until(CATCH_UP, "every replica of " + volume + " in sync", () -> {
       NodeProcess.Reply r = via.api("GET", "/v1/volumes/" + volume, null);

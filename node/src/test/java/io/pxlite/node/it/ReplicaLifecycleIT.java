@@ -2,7 +2,7 @@ package io.pxlite.node.it;
 
 import static io.pxlite.node.it.ReplicaChecks.assertReplicasIdentical;
 import static io.pxlite.node.it.ReplicaChecks.awaitInSync;
-import static io.pxlite.node.it.ReplicaChecks.create;
+import static io.pxlite.node.it.ReplicaChecks.createInSync;
 import static io.pxlite.node.it.ReplicaChecks.sha256Prefix;
 import static io.pxlite.node.it.ReplicaChecks.texts;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -64,9 +64,7 @@ class ReplicaLifecycleIT {
   @Test
   @org.junit.jupiter.api.Order(0)
   void aWipedReplicaIsRebuiltFromAHealthyOne() throws Exception {
-    create(cluster.node(1), "wiped", "256M", 3);
-    awaitInSync(cluster.node(1), "wiped");
-    List<String> replicas = texts(cluster.node(1).api("GET", "/v1/volumes/wiped", null).body().get("replicas"));
+    List<String> replicas = createInSync(cluster.node(1), "wiped", "256M", 3);
     NodeProcess attached = cluster.byId(replicas.get(0));
     NodeProcess victim = cluster.byId(replicas.get(2));
     AckedWriteChecker checker = new AckedWriteChecker(16384);
@@ -109,9 +107,7 @@ class ReplicaLifecycleIT {
   @Test
   @org.junit.jupiter.api.Order(1)
   void aReplicaBehindTheLogsRetentionIsRebuilt() throws Exception {
-    create(cluster.node(1), "behind", "256M", 3);
-    awaitInSync(cluster.node(1), "behind");
-    List<String> replicas = texts(cluster.node(1).api("GET", "/v1/volumes/behind", null).body().get("replicas"));
+    List<String> replicas = createInSync(cluster.node(1), "behind", "256M", 3);
     NodeProcess attached = cluster.byId(replicas.get(0));
     NodeProcess victim = cluster.byId(replicas.get(2));
     String rebuiltBefore = Files.readString(victim.log());

@@ -3,6 +3,7 @@ package io.pxlite.node.it;
 import static io.pxlite.node.it.ReplicaChecks.assertReplicasIdentical;
 import static io.pxlite.node.it.ReplicaChecks.awaitInSync;
 import static io.pxlite.node.it.ReplicaChecks.create;
+import static io.pxlite.node.it.ReplicaChecks.createInSync;
 import static io.pxlite.node.it.ReplicaChecks.sha256Prefix;
 import static io.pxlite.node.it.ReplicaChecks.texts;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -86,9 +87,7 @@ class ReplicationIT {
    */
   @Test
   void killingTheLeaderLosesNoAcknowledgedWriteAndWritesResume() throws Exception {
-    JsonNode created = create(cluster.node(1), "lead", "256M", 3);
-    awaitInSync(cluster.node(1), "lead");
-    List<String> replicas = texts(created.get("replicas"));
+    List<String> replicas = createInSync(cluster.node(1), "lead", "256M", 3);
     NodeProcess attached = cluster.nodes.stream().filter(n -> !replicas.contains(n.nodeId())).findFirst().orElseThrow();
     NodeProcess leader = cluster.byId(leaderOf("lead"));
     AckedWriteChecker checker = new AckedWriteChecker(16384);
@@ -112,9 +111,7 @@ class ReplicationIT {
    */
   @Test
   void fioSurvivesTheLeaderBeingKilledAndResumesWithinSeconds() throws Exception {
-    JsonNode created = create(cluster.node(1), "fio3", "256M", 3);
-    awaitInSync(cluster.node(1), "fio3");
-    List<String> replicas = texts(created.get("replicas"));
+    List<String> replicas = createInSync(cluster.node(1), "fio3", "256M", 3);
     NodeProcess attached = cluster.nodes.stream().filter(n -> !replicas.contains(n.nodeId())).findFirst().orElseThrow();
     NodeProcess leader = cluster.byId(leaderOf("fio3"));
     Path logPrefix = dir.resolve("fio3");
@@ -166,9 +163,7 @@ class ReplicationIT {
 
   @Test
   void aReplicaAwayFor60SecondsOfWritesCatchesUpByItself() throws Exception {
-    create(cluster.node(1), "away", "256M", 3);
-    awaitInSync(cluster.node(1), "away");
-    List<String> replicas = texts(cluster.node(1).api("GET", "/v1/volumes/away", null).body().get("replicas"));
+    List<String> replicas = createInSync(cluster.node(1), "away", "256M", 3);
     NodeProcess attached = cluster.byId(replicas.get(0));
     NodeProcess away = cluster.byId(replicas.get(1));
     away.kill9();
@@ -218,9 +213,7 @@ class ReplicationIT {
 
   @Test
   void withTwoOfThreeReplicasDownWritesWaitAndNothingIsLost() throws Exception {
-    JsonNode created = create(cluster.node(1), "quorum", "64M", 3);
-    awaitInSync(cluster.node(1), "quorum");
-    List<String> replicas = texts(created.get("replicas"));
+    List<String> replicas = createInSync(cluster.node(1), "quorum", "64M", 3);
     NodeProcess attached = cluster.nodes.stream().filter(n -> !replicas.contains(n.nodeId())).findFirst().orElseThrow();
     try (NbdClient client = NbdClient.connect(attached.nbdSocket(), "quorum")) {
       client.write(0, BlockRecord.encode(0, 1)).get(30, java.util.concurrent.TimeUnit.SECONDS);
