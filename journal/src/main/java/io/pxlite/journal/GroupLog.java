@@ -13,6 +13,7 @@ import io.pxlite.journal.event.EventOutcome;
 import io.pxlite.journal.event.VolumeEvent;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -74,6 +75,7 @@ public final class GroupLog implements AutoCloseable {
   /** The members {@link #client} addresses. */
   private volatile RaftGroup members;
   private final Supplier<Optional<RaftGroup>> localMembers;
+  private final Supplier<Optional<ReplicaGroup>> recordedMembers;
   /** Clients replaced by {@link #reconnect}: left open so that requests still on them finish; closed with this log. */
   private final List<RaftClient> formerClients = new CopyOnWriteArrayList<>();
   /** Requests addressed to one member, on a client of their own (see {@link MemberQueries}). */
@@ -85,9 +87,11 @@ public final class GroupLog implements AutoCloseable {
 
   private record Pending(VolumeEvent event, int bytes, CompletableFuture<EventOutcome> done) {}
 
-  private GroupLog(ReplicaGroup group, Supplier<Optional<RaftGroup>> localMembers) {
+  private GroupLog(ReplicaGroup group, Supplier<Optional<RaftGroup>> localMembers,
+      Supplier<Optional<ReplicaGroup>> recordedMembers) {
     this.group = group;
     this.localMembers = localMembers;
+    this.recordedMembers = recordedMembers;
     this.members = group.toRaftGroup();
     this.client = newClient(members);
     this.memberQueries = new MemberQueries(group.toRaftGroup());
@@ -100,10 +104,13 @@ public final class GroupLog implements AutoCloseable {
 
   /**
    * @param localMembers the group's members as this node's own division knows them, if it has one:
-   *     asked first when the members this client knows have all left
+   *     asked first when a member this client addressed has left
+   * @param recordedMembers the members the cluster's records name: asked last, when neither this
+   *     node's division nor any member this client knows reports the group (it moved away entirely)
    */
-  static GroupLog open(ReplicaGroup group, Supplier<Optional<RaftGroup>> localMembers) {
-    return new GroupLog(group, localMembers);
+  static GroupLog open(ReplicaGroup group, Supplier<Optional<RaftGroup>> localMembers,
+      Supplier<Optional<ReplicaGroup>> recordedMembers) {
+    return new GroupLog(group, localMembers, recordedMembers);
   }
 
   private static RaftClient newClient(RaftGroup members) {
@@ -182,8 +189,8 @@ public final class GroupLog implements AutoCloseable {
 
   /**
    * Replaces {@code used} (unless that happened already) with a client of the members the group has
-   * now, as this node's own division or else the first known member still hosting the group reports
-   * them. On the sender thread.
+   * now, as this node's own division, else the first known member still hosting the group, else the
+   * cluster's records report them. On the sender thread.
    *
    * @return false when nobody could say (the request then fails as it is)
    */
@@ -191,10 +198,12 @@ public final class GroupLog implements AutoCloseable {
     if (client != used) {
       return true;
     }
-    Optional<RaftGroup> asked = localMembers.get().or(() -> askMembers(used));
+    Optional<RaftGroup> asked = localMembers.get().or(() -> askMembers(used)).or(() -> recordedMembers.get()
+        .map(ReplicaGroup::toRaftGroup)
+        .filter(recorded -> !new HashSet<>(recorded.getPeers()).equals(new HashSet<>(members.getPeers()))));
     if (asked.isEmpty()) {
-      LOG.warn("replica group {}: a member this client addressed left, and none of {} reports the group's members",
-          group.id(), members.getPeers());
+      LOG.warn("replica group {}: a member this client addressed left, and neither any of {} nor the cluster's"
+          + " records report other members", group.id(), members.getPeers());
       return false;
     }
     RaftGroup now = asked.get();

@@ -8,7 +8,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import java.util.stream.StreamSupport;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.protocol.RaftClientReply;
@@ -81,6 +83,11 @@ public final class JournalServer implements AutoCloseable {
    * {@link #hostLocally}) and then catches up from the log.
    */
   public GroupLog join(ReplicaGroup group) {
+    return join(group, Optional::empty);
+  }
+
+  /** {@link #join(ReplicaGroup)}, with the log's last resort for finding members (see {@link #log(ReplicaGroup, Supplier)}). */
+  public GroupLog join(ReplicaGroup group, Supplier<Optional<ReplicaGroup>> recordedMembers) {
     boolean created = false;
     List<String> unreachable = new ArrayList<>();
     try (RaftClient admin = RaftClient.newBuilder()
@@ -117,7 +124,7 @@ public final class JournalServer implements AutoCloseable {
     if (created) {
       awaitLeader(group, LEADER_WAIT);
     }
-    return log(group);
+    return log(group, recordedMembers);
   }
 
   /**
@@ -202,6 +209,14 @@ public final class JournalServer implements AutoCloseable {
    * connections using it) and a new one opened for these.
    */
   public GroupLog log(ReplicaGroup group) {
+    return log(group, Optional::empty);
+  }
+
+  /**
+   * {@link #log(ReplicaGroup)}, with a last resort for the client to find the group's members when
+   * every member it knows has left it: {@code recordedMembers} (the cluster's records, read when asked).
+   */
+  public GroupLog log(ReplicaGroup group, Supplier<Optional<ReplicaGroup>> recordedMembers) {
     return logs.compute(group.id(), (id, current) -> {
       if (current != null && new java.util.HashSet<>(current.group().peers()).equals(new java.util.HashSet<>(group.peers()))) {
         return current;
@@ -209,16 +224,16 @@ public final class JournalServer implements AutoCloseable {
       if (current != null) {
         retired.add(current);
       }
-      return GroupLog.open(group, () -> localMembers(id));
+      return GroupLog.open(group, () -> localMembers(id), recordedMembers);
     });
   }
 
   /** The members of a group as this node's division knows them; empty if it hosts none. */
-  private java.util.Optional<org.apache.ratis.protocol.RaftGroup> localMembers(RaftGroupId id) {
+  private Optional<org.apache.ratis.protocol.RaftGroup> localMembers(RaftGroupId id) {
     try {
-      return java.util.Optional.of(server.getDivision(id).getGroup());
+      return Optional.of(server.getDivision(id).getGroup());
     } catch (IOException | RuntimeException e) {
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
   }
 

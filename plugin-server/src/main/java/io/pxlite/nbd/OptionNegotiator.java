@@ -80,7 +80,13 @@ final class OptionNegotiator extends SimpleChannelInboundHandler<OptionRequest> 
     } catch (MalformedOptionException e) {
       throw new NbdProtocolException(e.getMessage());
     }
-    Optional<NbdExport> export = catalog.find(name);
+    Optional<NbdExport> export;
+    try {
+      export = catalog.find(name);
+    } catch (RuntimeException e) {
+      throw new NbdProtocolException("NBD_OPT_EXPORT_NAME for export '" + name + "', which is not available now: "
+          + e.getMessage());
+    }
     if (export.isEmpty()) {
       throw new NbdProtocolException("NBD_OPT_EXPORT_NAME for unknown export '" + name + "'");
     }
@@ -107,9 +113,8 @@ final class OptionNegotiator extends SimpleChannelInboundHandler<OptionRequest> 
 
   private void infoOrGo(ChannelHandlerContext ctx, int option, ByteBuf data) {
     InfoRequest request = InfoRequest.parse(option, data);
-    Optional<NbdExport> found = catalog.find(request.exportName());
+    Optional<NbdExport> found = exportOrReply(ctx, option, request.exportName());
     if (found.isEmpty()) {
-      reply(ctx, OptionReply.error(option, REP_ERR_UNKNOWN, "no export named '" + request.exportName() + "'"));
       return;
     }
     NbdExport export = found.get();
@@ -130,6 +135,30 @@ final class OptionNegotiator extends SimpleChannelInboundHandler<OptionRequest> 
     }
   }
 
+  /**
+   * The export named, or empty once the client was told why not: no such export, or one the catalog
+   * could not open now (say its replica group did not answer), which the spec's "not available" covers.
+   */
+  private Optional<NbdExport> exportOrReply(ChannelHandlerContext ctx, int option, String name) {
+    try {
+      Optional<NbdExport> found = catalog.find(name);
+      if (found.isEmpty()) {
+        reply(ctx, OptionReply.error(option, REP_ERR_UNKNOWN, "no export named '" + name + "'"));
+      }
+      return found;
+    } catch (RuntimeException e) {
+      if (e instanceof NbdException) {
+        log.info("{}: export '{}' is not available: {}", ConnectionFaultHandler.describe(ctx.channel()), name,
+            e.getMessage());
+      } else {
+        log.warn("{}: opening export '{}' failed", ConnectionFaultHandler.describe(ctx.channel()), name, e);
+      }
+      reply(ctx, OptionReply.error(option, REP_ERR_UNKNOWN, "export '" + name + "' is not available now: "
+          + e.getMessage()));
+      return Optional.empty();
+    }
+  }
+
   private void structuredReply(ChannelHandlerContext ctx, ByteBuf data) {
     if (data.isReadable()) {
       throw new MalformedOptionException("NBD_OPT_STRUCTURED_REPLY carries no data");
@@ -145,9 +174,7 @@ final class OptionNegotiator extends SimpleChannelInboundHandler<OptionRequest> 
       return;
     }
     MetaContextRequest request = MetaContextRequest.parse(OPT_LIST_META_CONTEXT, data);
-    if (catalog.find(request.exportName()).isEmpty()) {
-      reply(ctx, OptionReply.error(OPT_LIST_META_CONTEXT, REP_ERR_UNKNOWN,
-          "no export named '" + request.exportName() + "'"));
+    if (exportOrReply(ctx, OPT_LIST_META_CONTEXT, request.exportName()).isEmpty()) {
       return;
     }
     for (String context : request.listedContexts()) {
@@ -166,9 +193,7 @@ final class OptionNegotiator extends SimpleChannelInboundHandler<OptionRequest> 
       return;
     }
     MetaContextRequest request = MetaContextRequest.parse(OPT_SET_META_CONTEXT, data);
-    if (catalog.find(request.exportName()).isEmpty()) {
-      reply(ctx, OptionReply.error(OPT_SET_META_CONTEXT, REP_ERR_UNKNOWN,
-          "no export named '" + request.exportName() + "'"));
+    if (exportOrReply(ctx, OPT_SET_META_CONTEXT, request.exportName()).isEmpty()) {
       return;
     }
     if (request.selectsAllocation()) {

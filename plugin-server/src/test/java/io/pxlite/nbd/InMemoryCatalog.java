@@ -8,6 +8,8 @@ import java.util.Optional;
 /** The exports of a test, by name. */
 final class InMemoryCatalog implements NbdExportCatalog {
   private final Map<String, InMemoryExport> exports = new LinkedHashMap<>();
+  /** Names whose export cannot be opened now, with why (a replica group that does not answer). */
+  private final Map<String, String> unavailable = new java.util.concurrent.ConcurrentHashMap<>();
 
   InMemoryCatalog add(InMemoryExport export) {
     exports.put(export.name(), export);
@@ -18,8 +20,17 @@ final class InMemoryCatalog implements NbdExportCatalog {
     return exports.get(name);
   }
 
+  InMemoryCatalog unavailable(String name, String why) {
+    unavailable.put(name, why);
+    return this;
+  }
+
   @Override
   public Optional<NbdExport> find(String name) {
+    String why = unavailable.get(name);
+    if (why != null) {
+      throw new NbdException(NbdError.EIO, why);
+    }
     return Optional.ofNullable(exports.get(name));
   }
 

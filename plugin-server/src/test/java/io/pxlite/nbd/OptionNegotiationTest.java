@@ -166,6 +166,23 @@ class OptionNegotiationTest {
   }
 
   @Test
+  void goForAnExportThatCannotBeOpenedNowSaysWhyAndHagglingGoesOn() {
+    served.catalog.unavailable("away", "away: its replica group did not answer");
+    try (RawNbdClient client = RawNbdClient.negotiating(served.socket(), true)) {
+      client.sendOption(OPT_GO, RawNbdClient.goData("away"));
+      RawNbdClient.OptionReplyFrame refused = client.readOptionReply();
+      assertThat(refused.type()).isEqualTo(REP_ERR_UNKNOWN);
+      assertThat(string(refused.buffer()))
+          .isEqualTo("export 'away' is not available now: away: its replica group did not answer");
+
+      client.sendOption(OPT_GO, RawNbdClient.goData("vol"));
+      assertThat(readUntilFinal(client)).last().extracting(RawNbdClient.OptionReplyFrame::type).isEqualTo(REP_ACK);
+      client.sendRequest(0, CMD_FLUSH, 9, 0, 0);
+      assertThat(client.readReply(0).errorCode()).isZero();
+    }
+  }
+
+  @Test
   void malformedInfoIsInvalidAndHagglingGoesOn() {
     try (RawNbdClient client = RawNbdClient.negotiating(served.socket(), true)) {
       // Name length pointing past the data.

@@ -88,9 +88,15 @@ final class VolumeCommands implements Runnable {
   void haUpdate(
       @Parameters(paramLabel = "VOL", description = "Volume name or id.") String ref,
       @picocli.CommandLine.Option(names = {"-r", "--repl"}, required = true, paramLabel = "N",
-          description = "Number of replicas, 1 up to the nodes online.") int repl) {
+          description = "Number of replicas, 1 up to the nodes online.") int repl,
+      @picocli.CommandLine.Option(names = {"-n", "--node"}, paramLabel = "NODE",
+          description = "Node to add the replica on, or to remove it from (default: the node with the most free"
+              + " space gets it, the fullest loses it).") String node) {
     com.fasterxml.jackson.databind.node.ObjectNode body =
         com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode().put("repl", repl);
+    if (node != null) {
+      body.put("node", node);
+    }
     JsonNode reply = pxctl.client().patch("/v1/volumes/" + PxliteClient.segment(ref), body);
     pxctl.output().show(reply, out -> out.println("Update Volume Replication: Replication update successful for volume "
         + ref + "; replicas " + JsonFields.list(reply, "replicas")));

@@ -49,6 +49,19 @@ class VolumeCommandsTest {
 
   @ParameterizedTest
   @EnumSource(ServerKind.class)
+  void haUpdateWithANodeSendsWhereTheReplicaGoes(ServerKind kind) throws Exception {
+    CannedApi api = new CannedApi().on("PATCH", "/v1/volumes/db", 200, CannedBodies.VOLUME_DB);
+    try (CannedServer server = kind.start(api, dir)) {
+      PxctlRun run = PxctlRun.against(server, "volume", "ha-update", "db", "--repl", "2", "--node", "node-2");
+
+      assertThat(run.err()).isEmpty();
+      assertThat(run.exitCode()).isZero();
+      assertThat(api.onlyRequest().body()).isEqualTo("{\"repl\":2,\"node\":\"node-2\"}");
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(ServerKind.class)
   void haUpdateWithoutReplIsAUsageErrorAndSendsNothing(ServerKind kind) throws Exception {
     CannedApi api = new CannedApi();
     try (CannedServer server = kind.start(api, dir)) {

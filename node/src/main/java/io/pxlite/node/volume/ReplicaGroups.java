@@ -95,22 +95,49 @@ public final class ReplicaGroups {
     return new ReplicaPeer(node.id(), node.raftAddress());
   }
 
-  /** The log of a volume's group; a member that does not host the group yet joins it first. */
-  public GroupLog logOf(VolumeRecord volume) {
-    GroupLog log = logs.get(volume.replicaGroup());
-    if (log != null && sameMembers(log.group(), volume)) {
+  /**
+   * The log of a volume's group, per a record just read from the kvdb; a member that does not host the
+   * group yet joins it first.
+   */
+  public GroupLog logOf(VolumeRecord current) {
+    GroupLog log = logs.get(current.replicaGroup());
+    if (log != null && sameMembers(log.group(), current)) {
       return log;
     }
     if (log != null) {
       // The group's members changed (ha-update on another node): a client with the new members.
-      logs.remove(volume.replicaGroup(), log);
+      logs.remove(current.replicaGroup(), log);
       journal.forgetLog(log.group());
     }
-    ReplicaGroup group = groupOf(volume);
-    if (member(volume)) {
+    ReplicaGroup group = groupOf(current);
+    if (member(current)) {
       journal.hostLocally(group);
     }
-    return logs.computeIfAbsent(group.streamName(), id -> journal.log(group));
+    return logs.computeIfAbsent(group.streamName(), id -> openLog(group));
+  }
+
+  /**
+   * The log of a volume's group per a record that may be behind (the cache, while the kvdb is away):
+   * the client this node has, else one of the recorded members. Never hosts the group: a stale record
+   * may still name this node after it left, and a division made from it would hold nothing.
+   */
+  public GroupLog clientOf(VolumeRecord cached) {
+    GroupLog log = logs.get(cached.replicaGroup());
+    return log != null ? log : logs.computeIfAbsent(cached.replicaGroup(), id -> openLog(groupOf(cached)));
+  }
+
+  private GroupLog openLog(ReplicaGroup group) {
+    return journal.log(group, () -> recordedMembers(group.streamName()));
+  }
+
+  /** The members the catalog names for a group now; empty while the kvdb is away or no volume uses it. */
+  private java.util.Optional<ReplicaGroup> recordedMembers(String stream) {
+    try {
+      return catalog.volumes().stream().filter(v -> v.replicaGroup().equals(stream)).findFirst().map(this::groupOf);
+    } catch (KvdbUnavailableException | IllegalStateException e) {
+      LOG.info("cannot read the recorded members of replica group {}: {}", stream, e.getMessage());
+      return java.util.Optional.empty();
+    }
   }
 
   private static boolean sameMembers(ReplicaGroup group, VolumeRecord v) {
@@ -125,7 +152,7 @@ public final class ReplicaGroups {
 
   /** Forms a new group on all its members (a majority must be reachable). */
   public GroupLog join(ReplicaGroup group) {
-    return logs.computeIfAbsent(group.streamName(), id -> journal.join(group));
+    return logs.computeIfAbsent(group.streamName(), id -> journal.join(group, () -> recordedMembers(group.streamName())));
   }
 
   /**

@@ -45,17 +45,22 @@ final class ReplicaSetChange {
    * Where the replicas go: added ones on the online nodes with the most free space (a node that is
    * the witness only if no other will do), removed ones from offline nodes first, then from the
    * fullest, the node the volume is attached on ({@code attachedOn}, may be null) last. A
-   * two-replica volume keeps (or gets) a witness on a third online node.
+   * two-replica volume keeps (or gets) a witness on a third online node. {@code chosen} (may be null,
+   * {@code ha-update --node}) names the node to add a replica on, or to remove one from, first.
    *
-   * @throws ApiException 400 when the cluster cannot hold {@code repl} replicas
+   * @throws ApiException 400 when the cluster cannot hold {@code repl} replicas, or the chosen node
+   *     cannot take (or has no) replica
    */
   static Plan plan(VolumeRecord v, int repl, List<NodeRecord> nodes, Predicate<String> online, String attachedOn,
-      String clusterId) {
+      String chosen, String clusterId) {
     if (repl < 1) {
       throw ApiException.badRequest("invalid option 'repl': " + repl + " (1 or more)");
     }
     Map<String, NodeRecord> byId = nodes.stream().collect(Collectors.toMap(NodeRecord::id, n -> n));
     List<String> replicas = new ArrayList<>(v.replicas());
+    if (chosen != null) {
+      checkChosen(v, repl, chosen, byId, online);
+    }
     if (repl > replicas.size()) {
       long upCount = nodes.stream().filter(n -> online.test(n.id())).count();
       if (repl > upCount) {
@@ -64,7 +69,8 @@ final class ReplicaSetChange {
       }
       List<String> candidates = nodes.stream()
           .filter(n -> online.test(n.id()) && !replicas.contains(n.id()) && n.capacityBytes() >= v.sizeBytes())
-          .sorted(Comparator.<NodeRecord>comparingInt(n -> n.id().equals(v.witness()) ? 1 : 0)
+          .sorted(Comparator.<NodeRecord>comparingInt(n -> n.id().equals(chosen) ? 0 : 1)
+              .thenComparingInt(n -> n.id().equals(v.witness()) ? 1 : 0)
               .thenComparing(Comparator.comparingLong(NodeRecord::freeBytes).reversed())
               .thenComparing(NodeRecord::id))
           .map(NodeRecord::id)
@@ -77,7 +83,8 @@ final class ReplicaSetChange {
       replicas.addAll(candidates.subList(0, needed));
     } else if (repl < replicas.size()) {
       List<String> removable = replicas.stream()
-          .sorted(Comparator.<String>comparingInt(id -> online.test(id) ? 1 : 0)
+          .sorted(Comparator.<String>comparingInt(id -> id.equals(chosen) ? 0 : 1)
+              .thenComparingInt(id -> online.test(id) ? 1 : 0)
               .thenComparingInt(id -> id.equals(attachedOn) ? 1 : 0)
               .thenComparingLong(id -> byId.containsKey(id) ? byId.get(id).freeBytes() : 0)
               .thenComparing(Comparator.reverseOrder()))
@@ -93,14 +100,47 @@ final class ReplicaSetChange {
     return new Plan(List.copyOf(replicas), witness);
   }
 
+  /** Why {@code ha-update --node} cannot use the node it names, if it cannot. */
+  private static void checkChosen(VolumeRecord v, int repl, String chosen, Map<String, NodeRecord> byId,
+      Predicate<String> online) {
+    int now = v.replicas().size();
+    if (repl == now) {
+      throw ApiException.badRequest("invalid option 'node': volume " + v.name() + " already has " + repl
+          + " replicas; name a node only to add (repl " + (now + 1) + ") or remove (repl " + (now - 1)
+          + ") a replica there");
+    }
+    if (repl < now) {
+      if (!v.replicas().contains(chosen)) {
+        throw ApiException.badRequest("invalid option 'node': " + chosen + " holds no replica of " + v.name()
+            + " (replicas " + v.replicas() + ")");
+      }
+      return;
+    }
+    NodeRecord node = byId.get(chosen);
+    if (node == null) {
+      throw ApiException.badRequest("invalid option 'node': no node " + chosen + " in the cluster");
+    }
+    if (v.replicas().contains(chosen)) {
+      throw ApiException.badRequest("invalid option 'node': " + chosen + " already holds a replica of " + v.name());
+    }
+    if (!online.test(chosen)) {
+      throw ApiException.badRequest("invalid option 'node': " + chosen + " is offline");
+    }
+    if (node.capacityBytes() < v.sizeBytes()) {
+      throw ApiException.badRequest("invalid option 'node': " + chosen + " has " + node.capacityBytes()
+          + " bytes of capacity, less than the " + v.sizeBytes() + " of " + v.name());
+    }
+  }
+
   /**
-   * Gives the volume (and every volume sharing its group) {@code repl} replicas.
+   * Gives the volume (and every volume sharing its group) {@code repl} replicas, adding or removing
+   * one on {@code chosen} first if it is not null.
    *
    * @return the volume's new record
    */
-  VolumeRecord apply(VolumeRecord requested, int repl) {
+  VolumeRecord apply(VolumeRecord requested, int repl, String chosen) {
     VolumeRecord v = groups.membersOf(requested).map(actual -> followGroup(requested, actual)).orElse(requested);
-    if (repl == v.replicas().size()) {
+    if (repl == v.replicas().size() && chosen == null) {
       return v;
     }
     List<VolumeRecord> sharing = catalog.volumes().stream()
@@ -111,7 +151,7 @@ final class ReplicaSetChange {
           + " with " + others + "; lowering its replication would lower theirs too");
     }
     String attachedOn = catalog.attachment(v.id()).map(io.pxlite.node.kvdb.AttachmentRecord::nodeId).orElse(null);
-    Plan plan = plan(v, repl, catalog.nodes(), catalog::isAlive, attachedOn, clusterId);
+    Plan plan = plan(v, repl, catalog.nodes(), catalog::isAlive, attachedOn, chosen, clusterId);
     ReplicaGroup from = groups.groupOf(v);
     ReplicaGroup to = groups.groupWithId(v.replicaGroup(), plan.replicas(), plan.witness());
     LOG.info("volume {}: replicas {} (witness {}) -> {} (witness {}){}", v.name(), v.replicas(), v.witness(),

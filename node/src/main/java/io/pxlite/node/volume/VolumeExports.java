@@ -21,7 +21,7 @@ import java.util.stream.Stream;
 /**
  * The NBD exports of this node, by name: every volume (from this node's replica, or read through
  * its group where this node holds none) and every snapshot whose data this node holds.
- * Looks names up in the catalog's cache so that new connections work while the kvdb is away.
+ * Looks names up in the kvdb, and in the catalog's cache while the kvdb is away.
  */
 public final class VolumeExports implements NbdExportCatalog {
   private final ClusterCatalog catalog;
@@ -47,11 +47,20 @@ public final class VolumeExports implements NbdExportCatalog {
 
   @Override
   public Optional<NbdExport> find(String name) {
-    // A volume created through another node is not in this node's cache until asked for.
-    Optional<VolumeRecord> volume = catalog.cachedVolume(name).or(() -> fromKvdb(name));
+    Optional<VolumeRecord> volume;
+    boolean current;
+    try {
+      volume = fromKvdb(name);
+      current = true;
+    } catch (KvdbUnavailableException e) {
+      // The kvdb is away: serve what this node knew, but a cached record may be behind a membership
+      // change, so it must not make this node host the group again (see ReplicaGroups#clientOf).
+      volume = catalog.cachedVolume(name);
+      current = false;
+    }
     if (volume.isPresent()) {
       VolumeRecord v = volume.get();
-      GroupLog log = groups.logOf(v);
+      GroupLog log = current ? groups.logOf(v) : groups.clientOf(v);
       if (store.hasVolume(v.numericId())) {
         preferLeadershipHere(log);
         return Optional.of(StoreExport.volume(v.name(), v.numericId(), store, log,
@@ -68,16 +77,17 @@ public final class VolumeExports implements NbdExportCatalog {
   }
 
   /**
-   * Asked on a thread of its own: NBD negotiation runs on a Netty event loop, and jetcd (Vert.x
-   * underneath) would try to complete the call on that very loop while it waits — a deadlock
-   * that ends only at the kvdb deadline.
+   * The volume's record as the kvdb has it now (which refreshes the cache): a record cached on this
+   * node misses membership changes made through other nodes. Asked on a thread of its own: NBD
+   * negotiation runs on a Netty event loop, and jetcd (Vert.x underneath) would try to complete the
+   * call on that very loop while it waits — a deadlock that ends only at the kvdb deadline.
    */
   private Optional<VolumeRecord> fromKvdb(String name) {
     try {
       return CompletableFuture.supplyAsync(() -> catalog.volume(name), lookups).join();
     } catch (CompletionException e) {
-      if (e.getCause() instanceof KvdbUnavailableException) {
-        return Optional.empty();
+      if (e.getCause() instanceof KvdbUnavailableException unavailable) {
+        throw unavailable;
       }
       throw e;
     }

@@ -139,8 +139,12 @@ public final class VolumeService implements ManagementService {
   public VolumeView updateVolume(String ref, VolumeUpdateRequest request) {
     return call(() -> {
       VolumeRecord v = findVolume(ref);
+      if (request.node() != null && request.repl() == null) {
+        throw ApiException.badRequest("invalid option 'node': it names where to add or remove a replica, so it needs"
+            + " 'repl'");
+      }
       if (request.repl() != null) {
-        v = replicaSets.apply(v, request.repl());
+        v = replicaSets.apply(v, request.repl(), request.node());
       }
       if (request.size() == null) {
         return volumeView(v);

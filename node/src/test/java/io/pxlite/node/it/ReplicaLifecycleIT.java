@@ -30,7 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
  * their logs for it (they purge anyway). Then {@code volume ha-update} while a writer keeps writing through NBD: 1 → 2
  * replicas (a new replica rebuilt from a purged log, plus a witness), 2 → 3 (the witness becomes a
  * replica), 3 → 1 (two replicas leave and drop their copies). After each step every acknowledged
- * write is read back through every node, and the replicas are byte-identical. Then {@code cluster
+ * write is read back through every node, and the replicas are byte-identical. Then a volume's only
+ * replica moves to another node while the others' cached records still name the first. Then {@code cluster
  * delete} of a node holding a replica, also while writing: the replica is handed to another node first.
  */
 @org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
@@ -193,8 +194,55 @@ class ReplicaLifecycleIT {
     assertThat(checker.failedWrites()).as("writes that failed while replicas came and went").isZero();
   }
 
+  /**
+   * A node's cached volume records miss changes made through other nodes. Here every node cached the
+   * volume on its first replica alone; then, through another node, the replica moved away entirely
+   * ({@code ha-update --node}: added there, removed from the first). Attaching through any node must
+   * follow the group where it went: not ask the member that left, and never let the first replica
+   * form a group of one again from its stale record, which would acknowledge writes nobody else sees.
+   */
   @Test
   @org.junit.jupiter.api.Order(3)
+  void aVolumeWhoseReplicaMovedAwayIsServedThroughEveryNodeDespiteStaleCaches() throws Exception {
+    String original = texts(ReplicaChecks.create(cluster.node(1), "moved", "64M", 1).get("replicas")).get(0);
+    for (NodeProcess n : cluster.nodes) {
+      assertThat(n.api("GET", "/v1/volumes/moved", null).status()).as("cached on %s", n.nodeId()).isEqualTo(200);
+    }
+    AckedWriteChecker checker = new AckedWriteChecker(4096);
+    try (NbdClient client = NbdClient.connect(cluster.byId(original).nbdSocket(), "moved")) {
+      checker.runFor(client, 8, Duration.ofSeconds(3));
+    }
+    NodeProcess operator = cluster.nodes.stream().filter(n -> !n.nodeId().equals(original)).findFirst().orElseThrow();
+    String leftBefore = logOf(cluster.byId(original));
+    NodeProcess.Reply added = operator.api("PATCH", "/v1/volumes/moved",
+        Map.of("repl", 2, "node", operator.nodeId()), Duration.ofMinutes(2));
+    assertThat(added.status()).as("ha-update --repl 2 --node: %s", added.body()).isEqualTo(200);
+    assertThat(texts(added.body().get("replicas"))).containsExactly(original, operator.nodeId());
+    awaitInSync(operator, "moved");
+    NodeProcess.Reply removed = operator.api("PATCH", "/v1/volumes/moved",
+        Map.of("repl", 1, "node", original), Duration.ofMinutes(2));
+    assertThat(removed.status()).as("ha-update --repl 1 --node: %s", removed.body()).isEqualTo(200);
+    assertThat(texts(removed.body().get("replicas"))).containsExactly(operator.nodeId());
+    Poll.until(Duration.ofSeconds(30), original + " to drop its copy of moved", () -> logOf(cluster.byId(original))
+        .substring(leftBefore.length()).contains("this node left the group; dropped its volumes"));
+
+    for (NodeProcess n : cluster.nodes) {
+      try (NbdClient client = NbdClient.connect(n.nbdSocket(), "moved")) {
+        checker.verify(client);
+        checker.runFor(client, 8, Duration.ofSeconds(2));
+      } catch (java.io.IOException | java.util.concurrent.ExecutionException e) {
+        throw new AssertionError("moved through " + n.nodeId() + " failed: " + e + "\n" + n.logTail(), e);
+      }
+    }
+    try (NbdClient client = NbdClient.connect(operator.nbdSocket(), "moved")) {
+      checker.verify(client);
+    }
+    assertThat(checker.failedWrites()).isZero();
+    assertThat(operator.api("DELETE", "/v1/volumes/moved", null).status()).isEqualTo(204);
+  }
+
+  @Test
+  @org.junit.jupiter.api.Order(4)
   void aDeletedNodeHandsItsReplicaToAnotherFirst() throws Exception {
     NodeProcess.Reply create = cluster.node(1).api("POST", "/v1/volumes", Map.of("name", "moving", "size", "64M", "repl", 2));
     assertThat(create.status()).as("create: %s", create.body()).isEqualTo(201);
@@ -301,9 +349,10 @@ class ReplicaLifecycleIT {
     for (NodeProcess n : cluster.nodes) {
       try (NbdClient client = NbdClient.connect(n.nbdSocket(), "ha")) {
         checker.verify(client);
-      } catch (java.util.concurrent.ExecutionException e) {
+      } catch (java.util.concurrent.ExecutionException | java.io.IOException e) {
+        Throwable cause = e instanceof java.util.concurrent.ExecutionException ? e.getCause() : e;
         throw new AssertionError("reading ha back through " + n.nodeId() + " (" + n.address() + ") failed: "
-            + e.getCause() + "\n" + n.logTail(), e);
+            + cause + "\n" + n.logTail(), e);
       }
     }
     assertReplicasIdentical(cluster, "ha", 128 << 20);

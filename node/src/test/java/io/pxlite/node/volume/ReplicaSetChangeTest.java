@@ -28,7 +28,7 @@ class ReplicaSetChangeTest {
   }
 
   private static ReplicaSetChange.Plan plan(VolumeRecord v, int repl, Set<String> online) {
-    return ReplicaSetChange.plan(v, repl, NODES, online::contains, null, "c1");
+    return ReplicaSetChange.plan(v, repl, NODES, online::contains, null, null, "c1");
   }
 
   @Test
@@ -57,8 +57,37 @@ class ReplicaSetChangeTest {
     ReplicaSetChange.Plan one = plan(three, 1, Set.of("a", "b", "c", "d"));
     assertThat(one.replicas()).containsExactly("c");
     assertThat(one.witness()).isNull();
-    assertThat(ReplicaSetChange.plan(three, 1, NODES, Set.of("a", "b", "c", "d")::contains, "a", "c1").replicas())
+    assertThat(ReplicaSetChange.plan(three, 1, NODES, Set.of("a", "b", "c", "d")::contains, "a", null, "c1").replicas())
         .as("the node the volume is attached on goes last").containsExactly("a");
+  }
+
+  @Test
+  void aChosenNodeGetsTheNewReplicaOrLosesItsOwnFirst() {
+    Set<String> all = Set.of("a", "b", "c", "d");
+    ReplicaSetChange.Plan added = ReplicaSetChange.plan(volume(List.of("a"), null), 2, NODES, all::contains, null, "b",
+        "c1");
+    assertThat(added.replicas()).as("b, though d has more free space").containsExactly("a", "b");
+    VolumeRecord three = volume(List.of("a", "b", "c"), null);
+    assertThat(ReplicaSetChange.plan(three, 2, NODES, all::contains, null, "c", "c1").replicas())
+        .as("c, though a is the fullest").containsExactly("a", "b");
+    assertThat(ReplicaSetChange.plan(three, 2, NODES, all::contains, "c", "c", "c1").replicas())
+        .as("even where the volume is attached").containsExactly("a", "b");
+  }
+
+  @Test
+  void aChosenNodeThatCannotTakeOrHasNoReplicaIsRefusedByName() {
+    Set<String> abc = Set.of("a", "b", "c");
+    VolumeRecord one = volume(List.of("a"), null);
+    assertThatThrownBy(() -> ReplicaSetChange.plan(one, 2, NODES, abc::contains, null, "d", "c1"))
+        .isInstanceOf(ApiException.class).hasMessage("invalid option 'node': d is offline");
+    assertThatThrownBy(() -> ReplicaSetChange.plan(one, 2, NODES, abc::contains, null, "x", "c1"))
+        .isInstanceOf(ApiException.class).hasMessage("invalid option 'node': no node x in the cluster");
+    assertThatThrownBy(() -> ReplicaSetChange.plan(one, 2, NODES, abc::contains, null, "a", "c1"))
+        .isInstanceOf(ApiException.class).hasMessage("invalid option 'node': a already holds a replica of v");
+    assertThatThrownBy(() -> ReplicaSetChange.plan(volume(List.of("a", "b"), "c"), 1, NODES, abc::contains, null, "c",
+        "c1")).isInstanceOf(ApiException.class).hasMessage("invalid option 'node': c holds no replica of v (replicas [a, b])");
+    assertThatThrownBy(() -> ReplicaSetChange.plan(one, 1, NODES, abc::contains, null, "b", "c1"))
+        .isInstanceOf(ApiException.class).hasMessageStartingWith("invalid option 'node': volume v already has 1 replicas");
   }
 
   @Test
