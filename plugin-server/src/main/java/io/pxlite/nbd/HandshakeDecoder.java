@@ -19,11 +19,13 @@ final class HandshakeDecoder extends ByteToMessageDecoder {
 
   private final NbdExportCatalog catalog;
   private final Executor blocking;
+  private final ExportLookup lookup;
   private boolean failed;
 
-  HandshakeDecoder(NbdExportCatalog catalog, Executor blocking) {
+  HandshakeDecoder(NbdExportCatalog catalog, Executor blocking, ExportLookup lookup) {
     this.catalog = catalog;
     this.blocking = blocking;
+    this.lookup = lookup;
   }
 
   @Override
@@ -56,7 +58,7 @@ final class HandshakeDecoder extends ByteToMessageDecoder {
     ChannelPipeline pipeline = ctx.pipeline();
     pipeline.addBefore(ctx.name(), NbdChannelInitializer.OPTION_ENCODER, new OptionReplyEncoder());
     pipeline.addAfter(ctx.name(), NbdChannelInitializer.OPTION_NEGOTIATOR,
-        new OptionNegotiator(catalog, blocking, noZeroes));
+        new OptionNegotiator(catalog, blocking, lookup, noZeroes));
     // Bytes already received after the flags (the first option) are forwarded to the replacement.
     pipeline.replace(this, NbdChannelInitializer.OPTION_DECODER, new OptionDecoder());
   }

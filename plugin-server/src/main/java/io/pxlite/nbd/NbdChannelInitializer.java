@@ -36,10 +36,12 @@ final class NbdChannelInitializer extends ChannelInitializer<Channel> {
 
   private final NbdExportCatalog catalog;
   private final Executor blocking;
+  private final ExportLookup lookup;
 
-  NbdChannelInitializer(NbdExportCatalog catalog, Executor blocking) {
+  NbdChannelInitializer(NbdExportCatalog catalog, Executor blocking, ExportLookup lookup) {
     this.catalog = catalog;
     this.blocking = blocking;
+    this.lookup = lookup;
   }
 
   @Override
@@ -49,7 +51,7 @@ final class NbdChannelInitializer extends ChannelInitializer<Channel> {
     channel.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
     ChannelPipeline pipeline = channel.pipeline();
     pipeline.addLast(HANDSHAKE_TIMEOUT, new ReadTimeoutHandler(HANDSHAKE_TIMEOUT_SECONDS, TimeUnit.SECONDS));
-    pipeline.addLast(HANDSHAKE, new HandshakeDecoder(catalog, blocking));
+    pipeline.addLast(HANDSHAKE, new HandshakeDecoder(catalog, blocking, lookup));
     pipeline.addLast(FAULTS, FAULT_HANDLER);
   }
 }

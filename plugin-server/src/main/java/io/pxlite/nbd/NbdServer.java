@@ -31,10 +31,16 @@ public final class NbdServer implements AutoCloseable {
 
   private final Listener listener;
   private final ExecutorService blocking;
+  /**
+   * Export look-ups during negotiation (one per connection, rare, possibly slow): threads of their own
+   * so that a slow one holds neither an event loop nor a thread that transmission needs.
+   */
+  private final ExecutorService lookups;
 
-  private NbdServer(Listener listener, ExecutorService blocking) {
+  private NbdServer(Listener listener, ExecutorService blocking, ExecutorService lookups) {
     this.listener = listener;
     this.blocking = blocking;
+    this.lookups = lookups;
   }
 
   /**
@@ -44,14 +50,16 @@ public final class NbdServer implements AutoCloseable {
    */
   public static NbdServer start(NbdExportCatalog catalog, Path unixSocket, Optional<InetSocketAddress> tcp) {
     ExecutorService blocking = Executors.newFixedThreadPool(BLOCKING_THREADS, new NamedThreadFactory("nbd-export"));
+    ExecutorService lookups = Executors.newCachedThreadPool(new NamedThreadFactory("nbd-export-lookup"));
     try {
-      Listener listener =
-          Listener.bind("nbd", unixSocket, tcp, IO_THREADS, new NbdChannelInitializer(catalog, blocking));
+      Listener listener = Listener.bind("nbd", unixSocket, tcp, IO_THREADS,
+          new NbdChannelInitializer(catalog, blocking, new ExportLookup(catalog, lookups)));
       log.info("NBD server listening on {}{}", unixSocket,
           listener.tcpAddress().map(a -> " and " + a).orElse(""));
-      return new NbdServer(listener, blocking);
+      return new NbdServer(listener, blocking, lookups);
     } catch (RuntimeException e) {
       blocking.shutdownNow();
+      lookups.shutdownNow();
       throw e;
     }
   }
@@ -74,6 +82,8 @@ public final class NbdServer implements AutoCloseable {
     try {
       listener.close();
     } finally {
+      // A look-up still running finds its channel closed and answers nobody.
+      lookups.shutdownNow();
       blocking.shutdown();
       try {
         if (!blocking.awaitTermination(5, TimeUnit.SECONDS)) {

@@ -1,6 +1,7 @@
 package io.pxlite.nbd;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import java.util.List;
@@ -18,6 +19,32 @@ final class OptionDecoder extends ByteToMessageDecoder {
 
   /** Set once the stream cannot be trusted; everything after is dropped while the channel closes. */
   private boolean discarding;
+  /** While an export is looked up ({@link ExportLookup}): what follows the option waits here, undecoded. */
+  private boolean paused;
+
+  void pause() {
+    paused = true;
+  }
+
+  /** Decodes what arrived while paused, and goes on decoding. On the channel's event loop. */
+  void resume(ChannelHandlerContext ctx) {
+    paused = false;
+    try {
+      channelRead(ctx, Unpooled.EMPTY_BUFFER);
+    } catch (Exception e) {
+      ctx.fireExceptionCaught(e);
+    }
+  }
+
+  /** The decoder asks for more input when a read yielded no option; not while paused. */
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
+    if (paused) {
+      ctx.fireChannelReadComplete();
+      return;
+    }
+    super.channelReadComplete(ctx);
+  }
 
   @Override
   protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
@@ -25,7 +52,7 @@ final class OptionDecoder extends ByteToMessageDecoder {
       in.skipBytes(in.readableBytes());
       return;
     }
-    if (in.readableBytes() < 8) {
+    if (paused || in.readableBytes() < 8) {
       return;
     }
     int start = in.readerIndex();

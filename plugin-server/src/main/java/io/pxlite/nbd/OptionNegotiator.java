@@ -7,8 +7,8 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.SimpleChannelInboundHandler;
-import java.util.Optional;
 import java.util.concurrent.Executor;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
  * replies, the base:allocation context) until the client enters transmission with
  * {@code NBD_OPT_GO} or {@code NBD_OPT_EXPORT_NAME}; then it swaps the pipeline over to the
  * transmission handlers. Options may come in any order and repeat; a malformed one is answered with
- * {@code NBD_REP_ERR_INVALID} and haggling goes on.
+ * {@code NBD_REP_ERR_INVALID} and haggling goes on. Options naming an export are answered once
+ * {@link ExportLookup} found it, off the event loop; the options after them wait.
  */
 final class OptionNegotiator extends SimpleChannelInboundHandler<OptionRequest> {
   private static final Logger log = LoggerFactory.getLogger(OptionNegotiator.class);
@@ -25,6 +26,7 @@ final class OptionNegotiator extends SimpleChannelInboundHandler<OptionRequest> 
 
   private final NbdExportCatalog catalog;
   private final Executor blocking;
+  private final ExportLookup lookup;
   private final boolean noZeroes;
 
   private boolean structuredReplies;
@@ -33,10 +35,11 @@ final class OptionNegotiator extends SimpleChannelInboundHandler<OptionRequest> 
   /** Set once haggling is over (transmission entered, ABORT, oversized option); later options are ignored. */
   private boolean finished;
 
-  OptionNegotiator(NbdExportCatalog catalog, Executor blocking, boolean noZeroes) {
+  OptionNegotiator(NbdExportCatalog catalog, Executor blocking, ExportLookup lookup, boolean noZeroes) {
     super(OptionRequest.class);
     this.catalog = catalog;
     this.blocking = blocking;
+    this.lookup = lookup;
     this.noZeroes = noZeroes;
   }
 
@@ -80,25 +83,23 @@ final class OptionNegotiator extends SimpleChannelInboundHandler<OptionRequest> 
     } catch (MalformedOptionException e) {
       throw new NbdProtocolException(e.getMessage());
     }
-    Optional<NbdExport> export;
-    try {
-      export = catalog.find(name);
-    } catch (RuntimeException e) {
-      throw new NbdProtocolException("NBD_OPT_EXPORT_NAME for export '" + name + "', which is not available now: "
-          + e.getMessage());
-    }
-    if (export.isEmpty()) {
-      throw new NbdProtocolException("NBD_OPT_EXPORT_NAME for unknown export '" + name + "'");
-    }
-    NegotiatedExport negotiated = negotiate(export.get(), name);
-    ByteBuf reply = ctx.alloc().buffer(10 + EXPORT_NAME_REPLY_ZEROES)
-        .writeLong(negotiated.sizeBytes())
-        .writeShort(negotiated.transmissionFlags());
-    if (!noZeroes) {
-      reply.writeZero(EXPORT_NAME_REPLY_ZEROES);
-    }
-    ctx.writeAndFlush(reply).addListener(ChannelFutureListener.FIRE_EXCEPTION_ON_FAILURE);
-    enterTransmission(ctx, negotiated);
+    lookup.lookUp(ctx, name, found -> {
+      if (found.failure() != null) {
+        throw new NbdProtocolException("NBD_OPT_EXPORT_NAME for export '" + name + "', which is not available now: "
+            + found.failure().getMessage());
+      }
+      NbdExport export = found.export().orElseThrow(
+          () -> new NbdProtocolException("NBD_OPT_EXPORT_NAME for unknown export '" + name + "'"));
+      NegotiatedExport negotiated = negotiate(export, name);
+      ByteBuf reply = ctx.alloc().buffer(10 + EXPORT_NAME_REPLY_ZEROES)
+          .writeLong(negotiated.sizeBytes())
+          .writeShort(negotiated.transmissionFlags());
+      if (!noZeroes) {
+        reply.writeZero(EXPORT_NAME_REPLY_ZEROES);
+      }
+      ctx.writeAndFlush(reply).addListener(ChannelFutureListener.FIRE_EXCEPTION_ON_FAILURE);
+      enterTransmission(ctx, negotiated);
+    });
   }
 
   private void list(ChannelHandlerContext ctx, ByteBuf data) {
@@ -113,50 +114,48 @@ final class OptionNegotiator extends SimpleChannelInboundHandler<OptionRequest> 
 
   private void infoOrGo(ChannelHandlerContext ctx, int option, ByteBuf data) {
     InfoRequest request = InfoRequest.parse(option, data);
-    Optional<NbdExport> found = exportOrReply(ctx, option, request.exportName());
-    if (found.isEmpty()) {
-      return;
-    }
-    NbdExport export = found.get();
-    NegotiatedExport negotiated = negotiate(export, request.exportName());
-    ctx.write(OptionReply.infoExport(option, negotiated.sizeBytes(), negotiated.transmissionFlags()));
-    if (request.asks(INFO_NAME)) {
-      ctx.write(OptionReply.infoString(option, INFO_NAME, export.name()));
-    }
-    if (request.asks(INFO_DESCRIPTION)) {
-      String kind = export.readOnly() ? "read-only snapshot" : "volume";
-      ctx.write(OptionReply.infoString(option, INFO_DESCRIPTION, "pxlite " + kind + " " + export.name()));
-    }
-    // Sent unasked too: the spec lets a server volunteer it, and it states our (default) limits.
-    ctx.write(OptionReply.infoBlockSize(option));
-    reply(ctx, OptionReply.ack(option));
-    if (option == OPT_GO) {
-      enterTransmission(ctx, negotiated);
-    }
+    withExport(ctx, option, request.exportName(), export -> {
+      NegotiatedExport negotiated = negotiate(export, request.exportName());
+      ctx.write(OptionReply.infoExport(option, negotiated.sizeBytes(), negotiated.transmissionFlags()));
+      if (request.asks(INFO_NAME)) {
+        ctx.write(OptionReply.infoString(option, INFO_NAME, export.name()));
+      }
+      if (request.asks(INFO_DESCRIPTION)) {
+        String kind = export.readOnly() ? "read-only snapshot" : "volume";
+        ctx.write(OptionReply.infoString(option, INFO_DESCRIPTION, "pxlite " + kind + " " + export.name()));
+      }
+      // Sent unasked too: the spec lets a server volunteer it, and it states our (default) limits.
+      ctx.write(OptionReply.infoBlockSize(option));
+      reply(ctx, OptionReply.ack(option));
+      if (option == OPT_GO) {
+        enterTransmission(ctx, negotiated);
+      }
+    });
   }
 
   /**
-   * The export named, or empty once the client was told why not: no such export, or one the catalog
-   * could not open now (say its replica group did not answer), which the spec's "not available" covers.
+   * Runs {@code then} with the export named once it is looked up (see {@link ExportLookup}), or tells
+   * the client why there is none: no such export, or one the catalog could not open now (say its
+   * replica group did not answer), which the spec's "not available" covers.
    */
-  private Optional<NbdExport> exportOrReply(ChannelHandlerContext ctx, int option, String name) {
-    try {
-      Optional<NbdExport> found = catalog.find(name);
-      if (found.isEmpty()) {
+  private void withExport(ChannelHandlerContext ctx, int option, String name, Consumer<NbdExport> then) {
+    lookup.lookUp(ctx, name, found -> {
+      RuntimeException failure = found.failure();
+      if (failure != null) {
+        if (failure instanceof NbdException) {
+          log.info("{}: export '{}' is not available: {}", ConnectionFaultHandler.describe(ctx.channel()), name,
+              failure.getMessage());
+        } else {
+          log.warn("{}: opening export '{}' failed", ConnectionFaultHandler.describe(ctx.channel()), name, failure);
+        }
+        reply(ctx, OptionReply.error(option, REP_ERR_UNKNOWN, "export '" + name + "' is not available now: "
+            + failure.getMessage()));
+      } else if (found.export().isEmpty()) {
         reply(ctx, OptionReply.error(option, REP_ERR_UNKNOWN, "no export named '" + name + "'"));
-      }
-      return found;
-    } catch (RuntimeException e) {
-      if (e instanceof NbdException) {
-        log.info("{}: export '{}' is not available: {}", ConnectionFaultHandler.describe(ctx.channel()), name,
-            e.getMessage());
       } else {
-        log.warn("{}: opening export '{}' failed", ConnectionFaultHandler.describe(ctx.channel()), name, e);
+        then.accept(found.export().get());
       }
-      reply(ctx, OptionReply.error(option, REP_ERR_UNKNOWN, "export '" + name + "' is not available now: "
-          + e.getMessage()));
-      return Optional.empty();
-    }
+    });
   }
 
   private void structuredReply(ChannelHandlerContext ctx, ByteBuf data) {
@@ -174,14 +173,13 @@ final class OptionNegotiator extends SimpleChannelInboundHandler<OptionRequest> 
       return;
     }
     MetaContextRequest request = MetaContextRequest.parse(OPT_LIST_META_CONTEXT, data);
-    if (exportOrReply(ctx, OPT_LIST_META_CONTEXT, request.exportName()).isEmpty()) {
-      return;
-    }
-    for (String context : request.listedContexts()) {
-      // The spec reserves the id in list replies; zero is what it asks for.
-      ctx.write(OptionReply.metaContext(OPT_LIST_META_CONTEXT, 0, context));
-    }
-    reply(ctx, OptionReply.ack(OPT_LIST_META_CONTEXT));
+    withExport(ctx, OPT_LIST_META_CONTEXT, request.exportName(), export -> {
+      for (String context : request.listedContexts()) {
+        // The spec reserves the id in list replies; zero is what it asks for.
+        ctx.write(OptionReply.metaContext(OPT_LIST_META_CONTEXT, 0, context));
+      }
+      reply(ctx, OptionReply.ack(OPT_LIST_META_CONTEXT));
+    });
   }
 
   private void setMetaContext(ChannelHandlerContext ctx, ByteBuf data) {
@@ -193,15 +191,14 @@ final class OptionNegotiator extends SimpleChannelInboundHandler<OptionRequest> 
       return;
     }
     MetaContextRequest request = MetaContextRequest.parse(OPT_SET_META_CONTEXT, data);
-    if (exportOrReply(ctx, OPT_SET_META_CONTEXT, request.exportName()).isEmpty()) {
-      return;
-    }
-    if (request.selectsAllocation()) {
-      allocationContextExport = request.exportName();
-      ctx.write(OptionReply.metaContext(OPT_SET_META_CONTEXT,
-          MetaContextRequest.ALLOCATION_CONTEXT_ID, MetaContextRequest.BASE_ALLOCATION));
-    }
-    reply(ctx, OptionReply.ack(OPT_SET_META_CONTEXT));
+    withExport(ctx, OPT_SET_META_CONTEXT, request.exportName(), export -> {
+      if (request.selectsAllocation()) {
+        allocationContextExport = request.exportName();
+        ctx.write(OptionReply.metaContext(OPT_SET_META_CONTEXT,
+            MetaContextRequest.ALLOCATION_CONTEXT_ID, MetaContextRequest.BASE_ALLOCATION));
+      }
+      reply(ctx, OptionReply.ack(OPT_SET_META_CONTEXT));
+    });
   }
 
   /** A context selected for another export name does not carry over (spec: same export name). */

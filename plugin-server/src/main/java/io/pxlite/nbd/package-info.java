@@ -17,7 +17,8 @@
  *       any failure into closing that channel, and malformed input is either answered with an error or
  *       ends that connection; no state is shared between connections except the export itself.</li>
  *   <li>Nothing that may block runs on a Netty I/O thread: reads and allocation queries go to a small
- *       executor; replies are written from the event loop, each whole.</li>
+ *       executor, export look-ups during haggling to threads of their own ({@code ExportLookup}, while
+ *       that connection's option stream waits); replies are written from the event loop, each whole.</li>
  *   <li>Memory per connection is bounded: options are capped at 64 KiB, payloads at 32 MiB, and reading
  *       pauses while 128 requests or 64 MiB of buffers are in flight or the client is not reading
  *       replies.</li>

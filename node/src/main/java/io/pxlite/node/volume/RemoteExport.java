@@ -22,6 +22,8 @@ final class RemoteExport implements NbdExport {
   private final GroupLog log;
   private final VolumeLogWriter writer;
   private final long sizeBytes;
+  /** Inside the NBD server's 30 s handshake timeout, so that a client is told why instead of cut off. */
+  private static final long OPEN_WAIT_SECONDS = 20;
 
   private RemoteExport(String name, long id, GroupLog log, long sizeBytes) {
     this.name = name;
@@ -34,7 +36,7 @@ final class RemoteExport implements NbdExport {
   /** The export, sized by asking the group; fails when the group does not answer. */
   static RemoteExport open(String name, long volumeId, GroupLog log) {
     try {
-      long size = log.size(volumeId).get(ReadFloor.WAIT_NANOS, TimeUnit.NANOSECONDS)
+      long size = log.size(volumeId).get(OPEN_WAIT_SECONDS, TimeUnit.SECONDS)
           .orElseThrow(() -> new NbdException(NbdError.EIO, name + ": its replica group has no such volume"));
       return new RemoteExport(name, volumeId, log, size);
     } catch (NbdException e) {

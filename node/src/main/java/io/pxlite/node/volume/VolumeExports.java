@@ -10,8 +10,6 @@ import io.pxlite.store.BlockStore;
 import io.pxlite.journal.GroupLog;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -33,8 +31,8 @@ public final class VolumeExports implements NbdExportCatalog {
   private static final long LEADERSHIP_PAUSE_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
   private final Map<Long, ReadFloor> floors = new ConcurrentHashMap<>();
   private final Map<String, Long> leadershipAsked = new ConcurrentHashMap<>();
-  private final ExecutorService lookups = Executors.newCachedThreadPool(r -> {
-    Thread t = new Thread(r, "pxlite-export-lookup");
+  private final ExecutorService leadershipRequests = Executors.newCachedThreadPool(r -> {
+    Thread t = new Thread(r, "pxlite-leadership-request");
     t.setDaemon(true);
     return t;
   });
@@ -50,7 +48,10 @@ public final class VolumeExports implements NbdExportCatalog {
     Optional<VolumeRecord> volume;
     boolean current;
     try {
-      volume = fromKvdb(name);
+      // As the kvdb has it now (which refreshes the cache): a record cached on this node misses
+      // membership changes made through other nodes. Asked off the NBD event loops, where jetcd
+      // (Vert.x underneath) could not complete the call.
+      volume = catalog.volume(name);
       current = true;
     } catch (KvdbUnavailableException e) {
       // The kvdb is away: serve what this node knew, but a cached record may be behind a membership
@@ -77,23 +78,6 @@ public final class VolumeExports implements NbdExportCatalog {
   }
 
   /**
-   * The volume's record as the kvdb has it now (which refreshes the cache): a record cached on this
-   * node misses membership changes made through other nodes. Asked on a thread of its own: NBD
-   * negotiation runs on a Netty event loop, and jetcd (Vert.x underneath) would try to complete the
-   * call on that very loop while it waits — a deadlock that ends only at the kvdb deadline.
-   */
-  private Optional<VolumeRecord> fromKvdb(String name) {
-    try {
-      return CompletableFuture.supplyAsync(() -> catalog.volume(name), lookups).join();
-    } catch (CompletionException e) {
-      if (e.getCause() instanceof KvdbUnavailableException unavailable) {
-        throw unavailable;
-      }
-      throw e;
-    }
-  }
-
-  /**
    * A volume served from this node's replica is written here: leading its group here saves every
    * write a hop. Asked in the background and at most every {@link #LEADERSHIP_PAUSE_NANOS} per group,
    * since volumes sharing a group may be attached on different nodes.
@@ -108,7 +92,7 @@ public final class VolumeExports implements NbdExportCatalog {
       return;
     }
     leadershipAsked.put(log.group().streamName(), now);
-    lookups.execute(() -> {
+    leadershipRequests.execute(() -> {
       // A transfer fails while the group is busy electing or the target lags; a few tries, spaced.
       for (int attempt = 0; attempt < LEADERSHIP_ATTEMPTS; attempt++) {
         if (log.transferLeadership(groups.selfId(), java.time.Duration.ofSeconds(5))) {
