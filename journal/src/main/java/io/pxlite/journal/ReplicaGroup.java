@@ -1,18 +1,16 @@
 package io.pxlite.journal;
 
-import java.nio.charset.StandardCharsets;
 import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
-import java.util.stream.Collectors;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
 
 /**
- * A set of nodes that replicate the same volumes through one Raft group. Its id is derived from
- * the sorted member ids, so every node computes the same group for the same replica set and volumes
- * with the same replicas share one group.
+ * A set of nodes that replicate the same volumes through one Raft group. Its id is its own (random),
+ * not derived from the members: members change ({@code volume ha-update}) and the id stays, so an id
+ * derived from a member set could name a group that has moved to other nodes since.
  */
 public record ReplicaGroup(RaftGroupId id, List<ReplicaPeer> peers) {
   /**
@@ -26,19 +24,12 @@ public record ReplicaGroup(RaftGroupId id, List<ReplicaPeer> peers) {
     peers = List.copyOf(peers);
   }
 
-  public static ReplicaGroup of(List<ReplicaPeer> members) {
-    // A witness is marked in the key: {A, B, witness C} is another group than {A, B, C}.
-    String key = members.stream().sorted(Comparator.comparing(ReplicaPeer::nodeId))
-        .map(p -> p.witness() ? p.nodeId() + "~witness" : p.nodeId())
-        .collect(Collectors.joining(","));
-    UUID uuid = UUID.nameUUIDFromBytes(("pxlite-replica-group:" + key).getBytes(StandardCharsets.UTF_8));
-    return withId(uuid.toString(), members);
+  /** A new group on these members, with a new id. */
+  public static ReplicaGroup newGroup(List<ReplicaPeer> members) {
+    return withId(UUID.randomUUID().toString(), members);
   }
 
-  /**
-   * A group known by its id, with its current members: after a membership change ({@code volume
-   * ha-update}) the members are no longer those the id was derived from.
-   */
+  /** A group known by its id, with its current members. */
   public static ReplicaGroup withId(String id, List<ReplicaPeer> members) {
     List<ReplicaPeer> sorted = members.stream().sorted(Comparator.comparing(ReplicaPeer::nodeId)).toList();
     return new ReplicaGroup(RaftGroupId.valueOf(UUID.fromString(id)), sorted);

@@ -39,7 +39,7 @@ public final class JournalBenchmark {
             return CompletableFuture.completedFuture(Message.valueOf(EventOutcome.ok().encode()));
           }
         })) {
-      GroupLog log = server.join(ReplicaGroup.of(List.of(new ReplicaPeer("bench", "127.0.0.1:" + PORT))));
+      GroupLog log = server.join(ReplicaGroup.newGroup(List.of(new ReplicaPeer("bench", "127.0.0.1:" + PORT))));
       ByteBuffer data = ByteBuffer.allocate(Integer.getInteger("bench.bytes", 4096));
       log.submit(new VolumeEvent.Write(1, 0, data)).get(30, TimeUnit.SECONDS);
       // Warm up first (not counted): on 2 cores the JIT compilers otherwise compete with the log

@@ -59,7 +59,7 @@ class MembershipChangeIT {
       peers.add(new ReplicaPeer(id, "127.0.0.1:" + port));
       startNode(id, port);
     }
-    ReplicaGroup three = ReplicaGroup.of(peers);
+    ReplicaGroup three = ReplicaGroup.newGroup(peers);
     GroupLog log = journals.get(0).join(three);
     assertThat(log.submit(new VolumeEvent.CreateVolume(42, 64L << 20)).get(60, TimeUnit.SECONDS).isOk()).isTrue();
     assertThat(log.transferLeadership("n3", Duration.ofSeconds(30))).as("n3 leads").isTrue();

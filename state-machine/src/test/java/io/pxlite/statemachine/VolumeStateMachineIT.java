@@ -41,7 +41,7 @@ class VolumeStateMachineIT {
   @Test
   void concurrentEventsAreAllAppliedAndSurviveARestart() throws Exception {
     int port = freePort();
-    ReplicaGroup group = ReplicaGroup.of(List.of(new ReplicaPeer("n1", "127.0.0.1:" + port)));
+    ReplicaGroup group = ReplicaGroup.newGroup(List.of(new ReplicaPeer("n1", "127.0.0.1:" + port)));
     int writes = 2000;
 
     BlockStore store = openStore();

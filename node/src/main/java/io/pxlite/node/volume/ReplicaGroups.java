@@ -39,9 +39,19 @@ public final class ReplicaGroups {
     return self.nodeId();
   }
 
-  /** The group for a volume placed on {@code nodeIds}, with {@code witness} (may be null). */
-  public ReplicaGroup groupOf(List<String> nodeIds, String witness) {
-    return ReplicaGroup.of(peers(nodeIds, witness));
+  /**
+   * The group a new volume placed on {@code nodeIds}, with {@code witness} (may be null), joins: the
+   * group of a volume on exactly these members if there is one (volumes on the same nodes share a
+   * group), else a new group.
+   */
+  public ReplicaGroup groupForNewVolume(List<String> nodeIds, String witness) {
+    List<ReplicaPeer> peers = peers(nodeIds, witness);
+    ReplicaGroup fresh = ReplicaGroup.newGroup(peers);
+    return catalog.volumes().stream()
+        .filter(v -> sameMembers(fresh, v))
+        .findFirst()
+        .map(v -> ReplicaGroup.withId(v.replicaGroup(), peers))
+        .orElse(fresh);
   }
 
   /** Group {@code id} with these members (it may have been formed with others). */

@@ -104,7 +104,7 @@ public final class VolumeService implements ManagementService {
           config.clusterId());
       List<String> replicas = chosen.replicas();
       long id = VolumeIds.next();
-      ReplicaGroup group = groups.groupOf(replicas, chosen.witness());
+      ReplicaGroup group = groups.groupForNewVolume(replicas, chosen.witness());
       VolumeRecord record = new VolumeRecord(VolumeIds.format(id), name, spec.sizeBytes(), spec.repl(), spec.fs(),
           spec.blockSize(), spec.ioPriority(), spec.snapInterval(), spec.labels(), now(), group.streamName(), replicas,
           chosen.witness());
