@@ -6,7 +6,8 @@ import java.util.Map;
 
 /**
  * A request to create a volume, as pxctl and the Docker plugin send it. Sizes are strings in PX's
- * forms ("10G", "512M", a bare number = GiB); null fields take the defaults.
+ * forms ("10G", "512M", a bare number = GiB); {@code nodes} names the nodes to put replicas on
+ * (ids separated by commas or semicolons, as PX's {@code --nodes}); null fields take the defaults.
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record VolumeCreateRequest(
@@ -17,4 +18,10 @@ public record VolumeCreateRequest(
     String blockSize,
     String ioPriority,
     Integer snapInterval,
-    Map<String, String> labels) {}
+    Map<String, String> labels,
+    String nodes) {
+  public VolumeCreateRequest(String name, String size, Integer repl, String fs, String blockSize, String ioPriority,
+      Integer snapInterval, Map<String, String> labels) {
+    this(name, size, repl, fs, blockSize, ioPriority, snapInterval, labels, null);
+  }
+}

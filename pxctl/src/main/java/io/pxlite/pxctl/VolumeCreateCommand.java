@@ -44,6 +44,10 @@ final class VolumeCreateCommand implements Runnable {
   @Option(names = "--snap_interval", paramLabel = "MIN", description = "Minutes between snapshots (0 = off).")
   Integer snapInterval;
 
+  @Option(names = "--nodes", paramLabel = "ID[,ID]",
+      description = "Nodes to put the replicas on (at most repl; the rest go where there is most free space).")
+  String nodes;
+
   @Override
   public void run() {
     JsonNode volume = volumes.pxctl.client().post("/v1/volumes", request());
@@ -63,6 +67,7 @@ final class VolumeCreateCommand implements Runnable {
     if (snapInterval != null) {
       request.put("snap_interval", snapInterval);
     }
+    putIfGiven(request, "nodes", nodes);
     if (!labels.isEmpty()) {
       ObjectNode labelObject = request.putObject("labels");
       labels.forEach(labelObject::put);

@@ -20,14 +20,14 @@ class VolumeCommandsTest {
     try (CannedServer server = kind.start(api, dir)) {
       PxctlRun run = PxctlRun.against(server, "volume", "create", "db", "--size", "10G", "-r", "2",
           "--fs", "ext4", "-b", "4K", "-l", "app=pg,tier=data", "--label", "team=core",
-          "--io_priority", "high", "--snap_interval", "30");
+          "--io_priority", "high", "--snap_interval", "30", "--nodes", "node-1,node-2");
 
       assertThat(run.err()).isEmpty();
       assertThat(run.exitCode()).isZero();
       assertThat(run.out()).isEqualTo("vol-1\n");
       assertThat(JSON.readTree(api.onlyRequest().body())).isEqualTo(JSON.readTree("""
           {"name":"db","size":"10G","repl":2,"fs":"ext4","block_size":"4K","io_priority":"high",
-           "snap_interval":30,"labels":{"app":"pg","tier":"data","team":"core"}}
+           "snap_interval":30,"nodes":"node-1,node-2","labels":{"app":"pg","tier":"data","team":"core"}}
           """));
     }
   }

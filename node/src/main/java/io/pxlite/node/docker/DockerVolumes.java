@@ -57,7 +57,8 @@ public final class DockerVolumes implements VolumeDriver {
       }
       try {
         volumes.createVolume(new VolumeCreateRequest(n.volume(), options.get("size"), wanted.repl(), wanted.fs(),
-            Integer.toString(wanted.blockSize()) + "B", wanted.ioPriority(), wanted.snapInterval(), wanted.labels()));
+            Integer.toString(wanted.blockSize()) + "B", wanted.ioPriority(), wanted.snapInterval(), wanted.labels(),
+            String.join(",", wanted.nodes())));
       } catch (ApiException e) {
         // Another create of the same name may have won the race: fine if it made the same volume.
         Optional<VolumeRecord> raced = e.status() == 409 ? catalog.volume(n.volume()) : Optional.empty();

@@ -8,8 +8,9 @@ import java.util.List;
 import java.util.function.Predicate;
 
 /**
- * Where a new volume's replicas go: on {@code repl} distinct online nodes, the ones with the most
- * free space first (ties broken by node id, so every node would choose alike). Thin volumes are
+ * Where a new volume's replicas go: on {@code repl} distinct online nodes, those the user named
+ * first ({@code --nodes}), then the ones with the most free space (ties broken by node id, so every
+ * node would choose alike). Thin volumes are
  * placed by capacity: a node whose whole pool is smaller than the volume never gets a replica.
  */
 final class Placement {
@@ -24,11 +25,24 @@ final class Placement {
   record Chosen(List<String> replicas, String witness) {}
 
   /**
+   * @param named nodes the replicas must go on (at most {@code repl}; empty: none)
    * @return the chosen node ids
-   * @throws ApiException 400 saying what is missing: online nodes, or nodes with room
+   * @throws ApiException 400 saying what is missing: online nodes, or nodes with room, or why a
+   *     named node cannot take a replica
    */
   static Chosen choose(List<NodeRecord> nodes, Predicate<String> online, int repl, long sizeBytes,
-      String clusterId) {
+      List<String> named, String clusterId) {
+    for (String id : named) {
+      NodeRecord node = nodes.stream().filter(n -> n.id().equals(id)).findFirst().orElseThrow(
+          () -> ApiException.badRequest("invalid option 'nodes': no node " + id + " in cluster " + clusterId));
+      if (!online.test(id)) {
+        throw ApiException.badRequest("invalid option 'nodes': node " + id + " is offline");
+      }
+      if (node.capacityBytes() < sizeBytes) {
+        throw ApiException.badRequest("invalid option 'nodes': node " + id + " has a pool of "
+            + ByteSize.format(node.capacityBytes()) + ", smaller than the volume (" + ByteSize.format(sizeBytes) + ")");
+      }
+    }
     List<NodeRecord> up = nodes.stream().filter(n -> online.test(n.id())).toList();
     if (repl > up.size()) {
       throw ApiException.badRequest("repl " + repl + " needs " + repl + " nodes; cluster " + clusterId + " has "
@@ -36,7 +50,9 @@ final class Placement {
     }
     List<NodeRecord> roomy = up.stream()
         .filter(n -> n.capacityBytes() >= sizeBytes)
-        .sorted(Comparator.comparingLong(NodeRecord::freeBytes).reversed().thenComparing(NodeRecord::id))
+        .sorted(Comparator.<NodeRecord>comparingInt(n -> named.contains(n.id()) ? named.indexOf(n.id()) : named.size())
+            .thenComparing(Comparator.comparingLong(NodeRecord::freeBytes).reversed())
+            .thenComparing(NodeRecord::id))
         .toList();
     if (roomy.size() < repl) {
       long largest = up.stream().mapToLong(NodeRecord::capacityBytes).max().orElse(0);

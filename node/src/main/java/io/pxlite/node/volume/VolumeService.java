@@ -101,7 +101,7 @@ public final class VolumeService implements ManagementService {
     VolumeSpec spec = VolumeSpecParser.fromRequest(request);
     return call(() -> {
       Placement.Chosen chosen = Placement.choose(catalog.nodes(), catalog::isAlive, spec.repl(), spec.sizeBytes(),
-          config.clusterId());
+          spec.nodes(), config.clusterId());
       List<String> replicas = chosen.replicas();
       long id = VolumeIds.next();
       ReplicaGroup group = groups.groupForNewVolume(replicas, chosen.witness());

@@ -1,11 +1,16 @@
 package io.pxlite.node.volume;
 
+import java.util.List;
 import java.util.Map;
 
-/** A validated volume specification: what a user asked for, with defaults filled in. */
-public record VolumeSpec(
-    long sizeBytes, int repl, String fs, int blockSize, String ioPriority, int snapInterval, Map<String, String> labels) {
+/**
+ * A validated volume specification: what a user asked for, with defaults filled in. {@code nodes}
+ * are the nodes its replicas must go on (at most {@code repl}; empty: placed by free space).
+ */
+public record VolumeSpec(long sizeBytes, int repl, String fs, int blockSize, String ioPriority, int snapInterval,
+    Map<String, String> labels, List<String> nodes) {
   public VolumeSpec {
     labels = Map.copyOf(labels);
+    nodes = List.copyOf(nodes);
   }
 }

@@ -4,8 +4,10 @@ import io.pxlite.node.config.ByteSize;
 import io.pxlite.node.config.ConfigException;
 import io.pxlite.api.ApiException;
 import io.pxlite.api.VolumeCreateRequest;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -16,7 +18,8 @@ import java.util.Set;
  * keys into labels, which hid typos.
  */
 public final class VolumeSpecParser {
-  public static final Set<String> KEYS = Set.of("size", "repl", "fs", "block_size", "io_priority", "snap_interval", "labels", "label");
+  public static final Set<String> KEYS =
+      Set.of("size", "repl", "fs", "block_size", "io_priority", "snap_interval", "labels", "label", "nodes");
   static final long DEFAULT_SIZE = ByteSize.GIB;
   static final int DEFAULT_BLOCK_SIZE = 4096;
   private static final int MOUNTABLE_BLOCK_SIZE = 4096;
@@ -38,7 +41,8 @@ public final class VolumeSpecParser {
     });
     for (String key : opts.keySet()) {
       if (!KEYS.contains(key)) {
-        throw new ConfigException(key, "unknown volume option (known: block_size, fs, io_priority, labels, repl, size, snap_interval)");
+        throw new ConfigException(key, "unknown volume option (known: block_size, fs, io_priority, labels, nodes, repl, size,"
+            + " snap_interval)");
       }
     }
     long size = opts.containsKey("size") ? ByteSize.parse(opts.get("size"), ByteSize.GIB, "size") : DEFAULT_SIZE;
@@ -77,7 +81,28 @@ public final class VolumeSpecParser {
         labels.putAll(labels(opts.get(key), key));
       }
     }
-    return new VolumeSpec(size, repl, fs, (int) blockSize, priority, snapInterval, labels);
+    List<String> nodes = nodes(opts.getOrDefault("nodes", ""));
+    if (nodes.size() > repl) {
+      throw new ConfigException("nodes", "names " + nodes.size() + " nodes " + nodes + " for " + repl
+          + " replica(s); name at most repl nodes");
+    }
+    return new VolumeSpec(size, repl, fs, (int) blockSize, priority, snapInterval, labels, nodes);
+  }
+
+  /** Node ids separated by commas or semicolons (the latter inside Docker's inline {@code k=v,...} names). */
+  private static List<String> nodes(String text) {
+    List<String> nodes = new ArrayList<>();
+    for (String id : text.split("[,;]")) {
+      String trimmed = id.trim();
+      if (trimmed.isEmpty()) {
+        continue;
+      }
+      if (nodes.contains(trimmed)) {
+        throw new ConfigException("nodes", "names node " + trimmed + " twice; replicas go on distinct nodes");
+      }
+      nodes.add(trimmed);
+    }
+    return nodes;
   }
 
   /**
@@ -93,13 +118,14 @@ public final class VolumeSpecParser {
     options.put("block_size", r.blockSize());
     options.put("io_priority", r.ioPriority());
     options.put("snap_interval", r.snapInterval() == null ? null : r.snapInterval().toString());
+    options.put("nodes", r.nodes());
     try {
       VolumeSpec spec = VolumeSpecParser.parse(options);
       if (r.labels() != null && !r.labels().isEmpty()) {
         Map<String, String> labels = new HashMap<>(spec.labels());
         labels.putAll(r.labels());
         spec = new VolumeSpec(spec.sizeBytes(), spec.repl(), spec.fs(), spec.blockSize(), spec.ioPriority(),
-            spec.snapInterval(), labels);
+            spec.snapInterval(), labels, spec.nodes());
       }
       return spec;
     } catch (ConfigException e) {

@@ -31,7 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
  * replicas (a new replica rebuilt from a purged log, plus a witness), 2 → 3 (the witness becomes a
  * replica), 3 → 1 (two replicas leave and drop their copies). After each step every acknowledged
  * write is read back through every node, and the replicas are byte-identical. Then a volume's only
- * replica moves to another node while the others' cached records still name the first. Then {@code cluster
+ * replica moves to another node while the others' cached records still name the first, and a new
+ * volume is created on the node a group moved away from. Then {@code cluster
  * delete} of a node holding a replica, also while writing: the replica is handed to another node first.
  */
 @org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
@@ -241,8 +242,59 @@ class ReplicaLifecycleIT {
     assertThat(operator.api("DELETE", "/v1/volumes/moved", null).status()).isEqualTo(204);
   }
 
+  /**
+   * A group keeps its id when ha-update moves it to other nodes. A volume created afterwards on the
+   * group's first member ({@code nodes}) must get a group of its own: under the moved group's id its
+   * create would go into the moved group, and the node its record names would form a second, empty
+   * group under the same id.
+   */
   @Test
   @org.junit.jupiter.api.Order(4)
+  void aVolumeCreatedWhereAGroupMovedAwayFromGetsAGroupOfItsOwn() throws Exception {
+    NodeProcess first = cluster.node(1);
+    NodeProcess second = cluster.node(2);
+    NodeProcess.Reply wanderer = first.api("POST", "/v1/volumes",
+        Map.of("name", "wanderer", "size", "64M", "repl", 1, "nodes", first.nodeId()));
+    assertThat(wanderer.status()).as("create wanderer: %s", wanderer.body()).isEqualTo(201);
+    assertThat(texts(wanderer.body().get("replicas"))).containsExactly(first.nodeId());
+    AckedWriteChecker wandererWrites = new AckedWriteChecker(2048);
+    try (NbdClient client = NbdClient.connect(first.nbdSocket(), "wanderer")) {
+      wandererWrites.runFor(client, 8, Duration.ofSeconds(2));
+    }
+    String leftBefore = logOf(first);
+    assertThat(second.api("PATCH", "/v1/volumes/wanderer", Map.of("repl", 2, "node", second.nodeId()),
+        Duration.ofMinutes(2)).status()).isEqualTo(200);
+    awaitInSync(second, "wanderer");
+    assertThat(second.api("PATCH", "/v1/volumes/wanderer", Map.of("repl", 1, "node", first.nodeId()),
+        Duration.ofMinutes(2)).status()).isEqualTo(200);
+    Poll.until(Duration.ofSeconds(30), first.nodeId() + " to leave wanderer's group", () -> logOf(first)
+        .substring(leftBefore.length()).contains("this node left the group; dropped its volumes"));
+
+    NodeProcess.Reply newcomer = second.api("POST", "/v1/volumes",
+        Map.of("name", "newcomer", "size", "64M", "repl", 1, "nodes", first.nodeId()));
+    assertThat(newcomer.status()).as("create newcomer: %s", newcomer.body()).isEqualTo(201);
+    assertThat(texts(newcomer.body().get("replicas"))).containsExactly(first.nodeId());
+    assertThat(newcomer.body().get("replica_group").asText()).as("newcomer's group")
+        .isNotEqualTo(wanderer.body().get("replica_group").asText());
+    AckedWriteChecker newcomerWrites = new AckedWriteChecker(2048);
+    try (NbdClient client = NbdClient.connect(first.nbdSocket(), "newcomer")) {
+      newcomerWrites.runFor(client, 8, Duration.ofSeconds(2));
+    }
+    for (NodeProcess n : cluster.nodes) {
+      try (NbdClient client = NbdClient.connect(n.nbdSocket(), "newcomer")) {
+        newcomerWrites.verify(client);
+      }
+      try (NbdClient client = NbdClient.connect(n.nbdSocket(), "wanderer")) {
+        wandererWrites.verify(client);
+      }
+    }
+    assertThat(newcomerWrites.failedWrites() + wandererWrites.failedWrites()).isZero();
+    assertThat(second.api("DELETE", "/v1/volumes/newcomer", null).status()).isEqualTo(204);
+    assertThat(second.api("DELETE", "/v1/volumes/wanderer", null).status()).isEqualTo(204);
+  }
+
+  @Test
+  @org.junit.jupiter.api.Order(5)
   void aDeletedNodeHandsItsReplicaToAnotherFirst() throws Exception {
     NodeProcess.Reply create = cluster.node(1).api("POST", "/v1/volumes", Map.of("name", "moving", "size", "64M", "repl", 2));
     assertThat(create.status()).as("create: %s", create.body()).isEqualTo(201);

@@ -47,4 +47,15 @@ class VolumeSpecParserTest {
     assertThatThrownBy(() -> VolumeSpecParser.parse(Map.of("io_priority", "urgent"))).hasMessageContaining("'io_priority'");
     assertThatThrownBy(() -> VolumeSpecParser.parse(Map.of("labels", "novalue"))).hasMessageContaining("key=value");
   }
+
+  @Test
+  void nodesAreCommaOrSemicolonSeparatedDistinctAndAtMostRepl() {
+    assertThat(VolumeSpecParser.parse(Map.of("repl", "3", "nodes", "a; b,c")).nodes()).containsExactly("a", "b", "c");
+    assertThat(VolumeSpecParser.parse(Map.of("repl", "2", "nodes", "a")).nodes()).containsExactly("a");
+    assertThat(VolumeSpecParser.parse(Map.of()).nodes()).isEmpty();
+    assertThatThrownBy(() -> VolumeSpecParser.parse(Map.of("repl", "1", "nodes", "a,b")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("'nodes'").hasMessageContaining("names 2 nodes");
+    assertThatThrownBy(() -> VolumeSpecParser.parse(Map.of("repl", "2", "nodes", "a;a")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("names node a twice");
+  }
 }
