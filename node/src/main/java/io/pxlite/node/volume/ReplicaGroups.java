@@ -10,6 +10,7 @@ import io.pxlite.node.kvdb.NodeRecord;
 import io.pxlite.node.kvdb.VolumeRecord;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -78,7 +79,7 @@ public final class ReplicaGroups {
   }
 
   /** The members {@code v}'s group has as Ratis knows them; empty when no member answers. */
-  public java.util.Optional<List<ReplicaPeer>> membersOf(VolumeRecord v) {
+  public Optional<List<ReplicaPeer>> membersOf(VolumeRecord v) {
     return logOf(v).currentMembers();
   }
 
@@ -132,8 +133,7 @@ public final class ReplicaGroups {
    * may still name this node after it left, and a division made from it would hold nothing.
    */
   public GroupLog clientOf(VolumeRecord cached) {
-    GroupLog log = logs.get(cached.replicaGroup());
-    return log != null ? log : logs.computeIfAbsent(cached.replicaGroup(), id -> openLog(groupOf(cached)));
+    return logs.computeIfAbsent(cached.replicaGroup(), id -> openLog(groupOf(cached)));
   }
 
   private GroupLog openLog(ReplicaGroup group) {
@@ -141,12 +141,12 @@ public final class ReplicaGroups {
   }
 
   /** The members the catalog names for a group now; empty while the kvdb is away or no volume uses it. */
-  private java.util.Optional<ReplicaGroup> recordedMembers(String stream) {
+  private Optional<ReplicaGroup> recordedMembers(String stream) {
     try {
       return catalog.volumes().stream().filter(v -> v.replicaGroup().equals(stream)).findFirst().map(this::groupOf);
     } catch (KvdbUnavailableException | IllegalStateException e) {
       LOG.info("cannot read the recorded members of replica group {}: {}", stream, e.getMessage());
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
   }
 
@@ -162,7 +162,8 @@ public final class ReplicaGroups {
 
   /** Forms a new group on all its members (a majority must be reachable). */
   public GroupLog join(ReplicaGroup group) {
-    return logs.computeIfAbsent(group.streamName(), id -> journal.join(group, () -> recordedMembers(group.streamName())));
+    return logs.computeIfAbsent(group.streamName(),
+        id -> journal.join(group, () -> recordedMembers(group.streamName())));
   }
 
   /**
