@@ -106,8 +106,8 @@ final class ReplicaSetChange {
     int now = v.replicas().size();
     if (repl == now) {
       throw ApiException.badRequest("invalid option 'node': volume " + v.name() + " already has " + repl
-          + " replicas; name a node only to add (repl " + (now + 1) + ") or remove (repl " + (now - 1)
-          + ") a replica there");
+          + " replica(s); name a node only to add a replica there (repl " + (now + 1) + ")"
+          + (now > 1 ? " or remove its replica (repl " + (now - 1) + ")" : ""));
     }
     if (repl < now) {
       if (!v.replicas().contains(chosen)) {
