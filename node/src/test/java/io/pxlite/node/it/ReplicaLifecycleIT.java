@@ -193,6 +193,8 @@ class ReplicaLifecycleIT {
     }
     verifyEverywhere(checker);
     assertThat(checker.failedWrites()).as("writes that failed while replicas came and went").isZero();
+    // Gone, so that later volumes on its node get a group of their own (a shared group cannot be lowered).
+    assertThat(first.api("DELETE", "/v1/volumes/ha", null).status()).isEqualTo(204);
   }
 
   /**
