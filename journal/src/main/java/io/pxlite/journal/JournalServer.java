@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -206,19 +207,13 @@ public final class JournalServer implements AutoCloseable {
   /**
    * The client of a group this node submits to, whether or not it is a member. A group keeps its id
    * when its members change, so a client opened for other members is retired (left open for the
-   * connections using it) and a new one opened for these.
-   */
-  public GroupLog log(ReplicaGroup group) {
-    return log(group, Optional::empty);
-  }
-
-  /**
-   * {@link #log(ReplicaGroup)}, with a last resort for the client to find the group's members when
-   * every member it knows has left it: {@code recordedMembers} (the cluster's records, read when asked).
+   * connections using it) and a new one opened for these. {@code recordedMembers} (the cluster's
+   * records, read when asked) is the client's last resort for finding the group's members when every
+   * member it knows has left it.
    */
   public GroupLog log(ReplicaGroup group, Supplier<Optional<ReplicaGroup>> recordedMembers) {
     return logs.compute(group.id(), (id, current) -> {
-      if (current != null && new java.util.HashSet<>(current.group().peers()).equals(new java.util.HashSet<>(group.peers()))) {
+      if (current != null && new HashSet<>(current.group().peers()).equals(new HashSet<>(group.peers()))) {
         return current;
       }
       if (current != null) {
