@@ -45,6 +45,9 @@ public final class RaftSettings {
   static final SizeInBytes LOG_RETENTION = SizeInBytes.valueOf(System.getProperty("pxlite.raft.logRetention", "4GB"));
   /** In-flight submissions per group client: two NBD connections at queue depth 128. */
   static final int CLIENT_OUTSTANDING = 512;
+  /** The first election timeout after a start (later ones: 1-2 s, see {@link #serverProperties}). */
+  static final int FIRST_ELECTION_MIN_MILLIS = 200;
+  static final int FIRST_ELECTION_MAX_MILLIS = 500;
 
   private RaftSettings() {}
 
@@ -83,6 +86,11 @@ public final class RaftSettings {
     RaftServerConfigKeys.Rpc.setTimeoutMin(p, TimeDuration.valueOf(1000, TimeUnit.MILLISECONDS));
     RaftServerConfigKeys.Rpc.setTimeoutMax(p, TimeDuration.valueOf(2000, TimeUnit.MILLISECONDS));
     RaftServerConfigKeys.Rpc.setRequestTimeout(p, TimeDuration.valueOf(5, TimeUnit.SECONDS));
+    // Right after a start there is no GC history to ride out, and a group whose only member is this
+    // node serves nothing until it elected itself; pre-vote keeps an early candidate from deposing a
+    // healthy leader of a larger group.
+    RaftServerConfigKeys.Rpc.setFirstElectionTimeoutMin(p, TimeDuration.valueOf(FIRST_ELECTION_MIN_MILLIS, TimeUnit.MILLISECONDS));
+    RaftServerConfigKeys.Rpc.setFirstElectionTimeoutMax(p, TimeDuration.valueOf(FIRST_ELECTION_MAX_MILLIS, TimeUnit.MILLISECONDS));
     RaftServerConfigKeys.LeaderElection.setPreVote(p, true);
     // Reads through Ratis (a node with no replica, or learning the applied index) confirm leadership
     // and wait for the apply, so a deposed leader never answers with stale data.

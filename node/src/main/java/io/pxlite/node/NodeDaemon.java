@@ -27,6 +27,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -75,25 +76,37 @@ public final class NodeDaemon implements AutoCloseable {
   private void open(NodeConfig config, boolean force) {
     String nodeId = identity.nodeId();
     LOG.info("node {} of cluster {} starting; data dir {}", nodeId, config.clusterId(), config.dataDir());
+    StartupPhases phases = new StartupPhases();
+    // The first kvdb call connects (gRPC, TLS-less channel, class loading: about a second here); it
+    // needs neither the store nor Raft, so it runs while they open.
+    Kvdb kvdb = track(new Kvdb(config.kvdbEndpoints()));
+    ClusterCatalog catalog = new ClusterCatalog(kvdb, config.clusterId(), config.dataDir().resolve("catalog-cache.json"));
+    CompletableFuture<Void> catalogRead = CompletableFuture.runAsync(() -> {
+      catalog.volumes();
+      catalog.snapshots();
+    }, r -> {
+      Thread t = new Thread(r, "catalog-read-at-start");
+      t.setDaemon(true);
+      t.start();
+    });
     BlockStore store = track(BlockStore.open(new StoreConfig(
         config.dataDir().resolve("index"),
         config.devices().stream().map(p -> new DeviceConfig(p, config.deviceSizeBytes())).toList(),
         config.clusterId(), nodeId, force)));
 
+    phases.done("block store");
     LocalNode self = new LocalNode(nodeId, config, store);
     JournalServer journal = track(JournalServer.start(nodeId,
         new InetSocketAddress(config.dataIp(), config.raftPort()), config.dataDir().resolve("raft"),
         VolumeStateMachine.registry(store)));
 
-    Kvdb kvdb = track(new Kvdb(config.kvdbEndpoints()));
-    ClusterCatalog catalog = new ClusterCatalog(kvdb, config.clusterId(), config.dataDir().resolve("catalog-cache.json"));
+    phases.done("raft server");
     NodeRegistration registration = track(new NodeRegistration(catalog, self::record));
     if (catalog.hasCachedRecords()) {
       // A node that served before does not wait for the kvdb: its volumes' data is all local.
       try {
+        awaitCatalogRead(catalogRead);
         registration.start();
-        catalog.volumes();
-        catalog.snapshots();
       } catch (KvdbUnavailableException e) {
         LOG.warn("{}; serving the {} volumes and {} snapshots known from the last run, registering when the kvdb"
             + " returns", e.getMessage(), catalog.cachedVolumes().size(), catalog.cachedSnapshots().size());
@@ -101,15 +114,20 @@ public final class NodeDaemon implements AutoCloseable {
       }
     } else {
       registerWhenReachable(registration, kvdb);
+      catalogRead.exceptionally(e -> null).join(); // its failure (kvdb away then) is read again below
       catalog.volumes();
       catalog.snapshots();
     }
 
-    journal.awaitReplay(REPLAY_TIMEOUT);
+    phases.done("kvdb registration and catalog");
+    journal.awaitReplayOfSoleMemberGroups(REPLAY_TIMEOUT);
+    phases.done("log replay of sole-member groups");
     ReplicaGroups groups = new ReplicaGroups(journal, catalog, new ReplicaPeer(nodeId, self.raftAddress()));
     groups.joinMemberships();
+    phases.done("group memberships");
     track(NbdServer.start(new VolumeExports(catalog, groups, store), config.nbdSocket(),
         config.nbdPort().map(port -> new InetSocketAddress(config.dataIp(), port))));
+    phases.done("nbd server");
     // After the NBD server: attachments that outlived a restart reconnect to it.
     HostAttachments attachments = HostAttachments.open(nodeId, config.dataDir(), config.nbdSocket(), config.mountsDir(),
         new KvdbAttachClaims(catalog));
@@ -123,9 +141,23 @@ public final class NodeDaemon implements AutoCloseable {
           DOCKER_ENGINE_SOCKET);
       track(DockerPluginServer.start(driver, socket));
     });
+    phases.done("api and plugin");
+    LOG.info("node {} started in {}", nodeId, phases);
     LOG.info("node {} ready: api {} and {}:{}, nbd {}{}{}", nodeId, config.apiSocket(), config.mgmtIp(),
         config.mgmtPort(), config.nbdSocket(), config.nbdPort().map(p -> " and " + config.dataIp() + ":" + p).orElse(""),
         config.dockerPluginSocket().map(p -> ", docker plugin " + p).orElse(""));
+  }
+
+  /** Waits for the catalog read started with the node; its kvdb failure is thrown as it was. */
+  private static void awaitCatalogRead(CompletableFuture<Void> catalogRead) {
+    try {
+      catalogRead.join();
+    } catch (java.util.concurrent.CompletionException e) {
+      if (e.getCause() instanceof RuntimeException cause) {
+        throw cause;
+      }
+      throw e;
+    }
   }
 
   private static void registerWhenReachable(NodeRegistration registration, Kvdb kvdb) {

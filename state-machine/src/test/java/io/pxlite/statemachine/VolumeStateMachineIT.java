@@ -73,7 +73,7 @@ class VolumeStateMachineIT {
     store = openStore();
     try (JournalServer journal = JournalServer.start("n1", new InetSocketAddress("127.0.0.1", port),
         dir.resolve("raft"), VolumeStateMachine.registry(store))) {
-      journal.awaitReplay(Duration.ofMinutes(1));
+      journal.awaitReplayOfSoleMemberGroups(Duration.ofMinutes(1));
       assertContents(store, writes);
       GroupLog log = journal.join(group);
       assertThat(log.submit(new VolumeEvent.Write(42, BLOCK, block(7))).get(60, TimeUnit.SECONDS).isOk()).isTrue();

@@ -43,16 +43,20 @@ final class ReadFloor {
     }
   }
 
-  /** Waits until {@code store} has applied the floor of {@code stream}. */
-  void await(BlockStore store, String stream, String export) {
+  /**
+   * Waits up to {@code nanos} until {@code store} has applied the floor of {@code stream}.
+   *
+   * @return whether it has; if not, the read must not be served from this replica
+   */
+  boolean reachedWithin(BlockStore store, String stream, long nanos) {
     long target = index.get();
-    long deadline = System.nanoTime() + WAIT_NANOS;
+    long deadline = System.nanoTime() + nanos;
     while (store.applied(stream).index() < target) {
       if (System.nanoTime() > deadline) {
-        throw new NbdException(NbdError.EIO, export + ": this replica has applied up to "
-            + store.applied(stream).index() + " but a read needs " + target + "; it is not catching up");
+        return false;
       }
       LockSupport.parkNanos(100_000);
     }
+    return true;
   }
 }

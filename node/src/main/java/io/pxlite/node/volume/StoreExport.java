@@ -17,9 +17,13 @@ import java.util.concurrent.CompletableFuture;
  * A volume or snapshot served over NBD from this node's replica. Writes and zeroes of a volume go
  * through {@link VolumeLogWriter}; a snapshot has no log and refuses them. Reads come from the local
  * block store once it has applied the volume's {@link ReadFloor} — at once on the group's leader,
- * after a short wait on a follower that lags.
+ * after a short wait on a follower that lags a little; a replica that lags more is read through the
+ * group until it has caught up.
  */
 final class StoreExport implements NbdExport {
+  /** How long a read waits for this replica to apply its floor before the group serves it instead. */
+  static final long LAG_WAIT_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(200);
+
   private final String name;
   private final long id;
   private final BlockStore store;
@@ -95,12 +99,18 @@ final class StoreExport implements NbdExport {
       remote().read(offset, dst);
       return;
     }
+    boolean fresh;
     try {
-      awaitFresh();
+      fresh = awaitFresh();
     } catch (RuntimeException e) {
       if (!replicaGone()) {
         throw e;
       }
+      remote().read(offset, dst);
+      return;
+    }
+    if (!fresh) {
+      // This replica lags the group (it just restarted, or is catching up): the group answers.
       remote().read(offset, dst);
       return;
     }
@@ -125,15 +135,21 @@ final class StoreExport implements NbdExport {
     }
   }
 
-  private void awaitFresh() {
+  /**
+   * Whether this replica may serve a read now: it has applied the read floor, or does within
+   * {@link #LAG_WAIT_NANOS}. A replica that lags longer (it just restarted and its group's leader has
+   * not reached it yet, or it is catching up) is read through the group meanwhile, so it serves from
+   * its first second without ever serving stale data.
+   */
+  private boolean awaitFresh() {
     if (log.isEmpty()) {
-      return;
+      return true;
     }
     if (!floorKnown) {
       floor.catchUpWith(log.get(), name);
       floorKnown = true;
     }
-    floor.await(store, log.get().group().streamName(), name);
+    return floor.reachedWithin(store, log.get().group().streamName(), LAG_WAIT_NANOS);
   }
 
   @Override
@@ -161,7 +177,9 @@ final class StoreExport implements NbdExport {
     if (replicaGone()) {
       return remote().allocation(offset, length);
     }
-    awaitFresh();
+    if (!awaitFresh()) {
+      return remote().allocation(offset, length);
+    }
     try {
       return view().allocation(offset, length).stream()
           .map(e -> new AllocationRun(e.offset(), e.length(), e.hole()))

@@ -29,6 +29,7 @@ public final class VolumeExports implements NbdExportCatalog {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(VolumeExports.class);
   private static final int LEADERSHIP_ATTEMPTS = 5;
   private static final long LEADERSHIP_PAUSE_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+  private static final long CATCH_UP_BEFORE_TRANSFER_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
   private final Map<Long, ReadFloor> floors = new ConcurrentHashMap<>();
   private final Map<String, Long> leadershipAsked = new ConcurrentHashMap<>();
   private final ExecutorService leadershipRequests = Executors.newCachedThreadPool(r -> {
@@ -93,6 +94,10 @@ public final class VolumeExports implements NbdExportCatalog {
     }
     leadershipAsked.put(log.group().streamName(), now);
     leadershipRequests.execute(() -> {
+      // A transfer to a replica that is behind (this node just restarted) waits for it to catch up,
+      // and meanwhile the leader takes no reads, so the first read of a connection would wait out
+      // its request timeout: transfer once this replica has applied what the group has.
+      awaitCaughtUp(log);
       // A transfer fails while the group is busy electing or the target lags; a few tries, spaced.
       for (int attempt = 0; attempt < LEADERSHIP_ATTEMPTS; attempt++) {
         if (log.transferLeadership(groups.selfId(), java.time.Duration.ofSeconds(5))) {
@@ -103,6 +108,26 @@ public final class VolumeExports implements NbdExportCatalog {
       LOG.info("replica group {} kept its leader; writes from this node take one more hop",
           log.group().streamName());
     });
+  }
+
+  /** Waits (up to {@link #CATCH_UP_BEFORE_TRANSFER_NANOS}) until this replica applied the group's applied index. */
+  private void awaitCaughtUp(GroupLog log) {
+    long deadline = System.nanoTime() + CATCH_UP_BEFORE_TRANSFER_NANOS;
+    long target;
+    try {
+      target = log.appliedIndex().get(CATCH_UP_BEFORE_TRANSFER_NANOS, java.util.concurrent.TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return;
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      LOG.info("replica group {}: could not learn its applied index before moving its leadership here ({}); trying anyway",
+          log.group().streamName(), e.toString());
+      return;
+    }
+    String stream = log.group().streamName();
+    while (store.applied(stream).index() < target && System.nanoTime() < deadline) {
+      java.util.concurrent.locks.LockSupport.parkNanos(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(20));
+    }
   }
 
   @Override

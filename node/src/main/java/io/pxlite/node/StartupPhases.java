@@ -1,0 +1,29 @@
+package io.pxlite.node;
+
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * How long each phase of a node's start took, from the JVM's start, for the one log line that says
+ * where a restart's time went (the time until a node serves again is what a container on it waits).
+ */
+final class StartupPhases {
+  private final List<String> phases = new ArrayList<>();
+  private long last = ManagementFactory.getRuntimeMXBean().getStartTime();
+
+  StartupPhases() {
+    done("jvm and config");
+  }
+
+  void done(String phase) {
+    long now = System.currentTimeMillis();
+    phases.add(phase + " " + (now - last) + " ms");
+    last = now;
+  }
+
+  @Override
+  public String toString() {
+    return String.join(", ", phases);
+  }
+}
