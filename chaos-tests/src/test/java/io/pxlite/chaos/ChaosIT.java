@@ -154,8 +154,7 @@ class ChaosIT {
             assertThat(stateOf(v, leader)).isEqualTo("down");
             return v;
           }));
-      leader.start();
-      ChaosSummary.step("%s restarted", leader.address());
+      cluster.startAndTimeToServe(leader, volume);
       w.awaitMoreAcks(AFTER, WRITES, "writes go on while the old leader catches up");
       settle(volume, w, attached);
       assertThat(w.checker.longestAckGapMillis()).as("longest stall after the leader died (ms)").isLessThan(15_000);
@@ -179,8 +178,7 @@ class ChaosIT {
       follower.kill9();
       ChaosSummary.row().injected(1);
       w.awaitMoreAcks(DURING, WRITES, "writes go on with one follower dead");
-      follower.start();
-      ChaosSummary.step("%s restarted", follower.address());
+      cluster.startAndTimeToServe(follower, volume);
       w.awaitMoreAcks(AFTER, WRITES, "writes go on while the follower catches up");
       settle(volume, w, attached);
       assertThat(w.checker.longestAckGapMillis()).as("longest stall after a follower died (ms)").isLessThan(10_000);
@@ -203,8 +201,7 @@ class ChaosIT {
       ChaosSummary.row().injected(1);
       w.awaitMoreAcks(DURING, WRITES, "writes go on through another node after the attached one died");
       assertThat(w.checker.reconnects()).as("the writer reconnected to another node").isPositive();
-      attached.start();
-      ChaosSummary.step("%s restarted", attached.address());
+      cluster.startAndTimeToServe(attached, volume);
       w.awaitMoreAcks(AFTER, WRITES, "writes go on while the killed node catches up");
       settle(volume, w, cluster.node(1));
       // Reconnecting to another node (the client notices the dead socket, negotiates anew) and that

@@ -14,7 +14,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * The suite's result table: one row per fault scenario (what was injected, writes acknowledged
- * meanwhile, bytes read back and checked, acknowledged writes lost), and a total. Printed to stdout
+ * meanwhile, bytes read back and checked, acknowledged writes lost, the longest stall, how long a
+ * restarted node took to serve), and a total. Printed to stdout
  * when the whole test run ends and written to {@code chaos-tests/target/chaos-summary.txt}
  * (system property {@code pxlite.chaos.summary}).
  *
@@ -35,6 +36,8 @@ public final class ChaosSummary implements BeforeAllCallback, BeforeTestExecutio
     long bytesVerified;
     long lost;
     long longestStallMillis = -1;
+    /** The longest time a restarted node took from its process start to its first served NBD read. */
+    long serveAfterRestartMillis = -1;
     String result = "running";
     final long startNanos = System.nanoTime();
     long seconds;
@@ -67,6 +70,12 @@ public final class ChaosSummary implements BeforeAllCallback, BeforeTestExecutio
 
     public Row stall(long millis) {
       longestStallMillis = Math.max(longestStallMillis, millis);
+      return this;
+    }
+
+    /** A restarted node served its first NBD read this long after its process started (the longest counts). */
+    public Row servedAfterRestart(long millis) {
+      serveAfterRestartMillis = Math.max(serveAfterRestartMillis, millis);
       return this;
     }
   }
@@ -141,7 +150,8 @@ public final class ChaosSummary implements BeforeAllCallback, BeforeTestExecutio
   /** The table as text. */
   static synchronized String table() {
     List<String[]> lines = new ArrayList<>();
-    lines.add(new String[] {"fault", "injected", "writes acked", "bytes verified", "lost", "longest stall", "time", "result"});
+    lines.add(new String[] {"fault", "injected", "writes acked", "bytes verified", "lost", "longest stall",
+        "serve after restart", "time", "result"});
     long injected = 0;
     long acked = 0;
     long bytes = 0;
@@ -149,7 +159,8 @@ public final class ChaosSummary implements BeforeAllCallback, BeforeTestExecutio
     long seconds = 0;
     for (Row r : ROWS) {
       lines.add(new String[] {r.fault, Long.toString(r.injected), Long.toString(r.acked), bytes(r.bytesVerified),
-          Long.toString(r.lost), r.longestStallMillis < 0 ? "-" : r.longestStallMillis + " ms", r.seconds + " s", r.result});
+          Long.toString(r.lost), r.longestStallMillis < 0 ? "-" : r.longestStallMillis + " ms",
+          r.serveAfterRestartMillis < 0 ? "-" : r.serveAfterRestartMillis + " ms", r.seconds + " s", r.result});
       injected += r.injected;
       acked += r.acked;
       bytes += r.bytesVerified;
@@ -158,7 +169,7 @@ public final class ChaosSummary implements BeforeAllCallback, BeforeTestExecutio
     }
     long failed = ROWS.stream().filter(r -> !r.result.equals("ok")).count();
     lines.add(new String[] {"total (" + ROWS.size() + " scenarios)", Long.toString(injected), Long.toString(acked), bytes(bytes),
-        Long.toString(lost), "", seconds + " s", failed == 0 ? "ok" : failed + " failed"});
+        Long.toString(lost), "", "", seconds + " s", failed == 0 ? "ok" : failed + " failed"});
     int[] width = new int[lines.get(0).length];
     for (String[] l : lines) {
       for (int i = 0; i < l.length; i++) {
