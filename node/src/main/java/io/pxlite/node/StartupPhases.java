@@ -10,14 +10,15 @@ import java.util.List;
  */
 final class StartupPhases {
   private final List<String> phases = new ArrayList<>();
-  private long last = ManagementFactory.getRuntimeMXBean().getStartTime();
+  /** Milliseconds since the JVM started, on its monotonic clock (a wall-clock jump must not show up here). */
+  private long last = 0;
 
   StartupPhases() {
     done("jvm and config");
   }
 
   void done(String phase) {
-    long now = System.currentTimeMillis();
+    long now = ManagementFactory.getRuntimeMXBean().getUptime();
     phases.add(phase + " " + (now - last) + " ms");
     last = now;
   }

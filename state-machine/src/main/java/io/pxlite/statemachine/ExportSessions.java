@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
  * The export sessions this member serves to replicas being rebuilt: each a frozen
  * {@link StreamSnapshot} of the group, read in chunks by one rebuilding member. A session nobody
  * read for {@link #IDLE_MILLIS} is closed (its reader died), because an open session keeps the
- * space freed meanwhile from being reused.
+ * space freed meanwhile from being reused. Idle time is measured on the monotonic clock: a wall clock
+ * that jumps an hour forward must not end a rebuild in progress.
  */
 final class ExportSessions {
   private static final Logger LOG = LoggerFactory.getLogger(ExportSessions.class);
@@ -48,7 +49,7 @@ final class ExportSessions {
     }
     StreamSnapshot snapshot = freeze.get();
     long id = ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE;
-    sessions.put(id, new Session(snapshot, new long[] {System.currentTimeMillis()}));
+    sessions.put(id, new Session(snapshot, new long[] {System.nanoTime()}));
     long estimated = 0;
     for (StreamSnapshot.VolumeInfo v : snapshot.volumes()) {
       if (store.hasVolume(v.id())) {
@@ -66,7 +67,7 @@ final class ExportSessions {
     if (s == null) {
       throw new IllegalStateException("no export session " + session + " of group " + group + " (closed or expired)");
     }
-    s.lastUsed()[0] = System.currentTimeMillis();
+    s.lastUsed()[0] = System.nanoTime();
     return s.snapshot().read(volumeId, new long[] {block, version}, maxVersions);
   }
 
@@ -85,9 +86,9 @@ final class ExportSessions {
   }
 
   private void closeIdle() {
-    long now = System.currentTimeMillis();
+    long now = System.nanoTime();
     sessions.forEach((id, s) -> {
-      if (now - s.lastUsed()[0] > IDLE_MILLIS) {
+      if (now - s.lastUsed()[0] > TimeUnit.MILLISECONDS.toNanos(IDLE_MILLIS)) {
         LOG.warn("group {}: export session {} unused for {} s; closing it", group, id, IDLE_MILLIS / 1000);
         close(id);
       }
