@@ -279,6 +279,12 @@ public final class BlockStore implements AutoCloseable {
       if (applied.isNew(at)) {
         mutation.run();
       }
+    } catch (StoreIOException e) {
+      if (e.getCause() instanceof DeviceIOException device) {
+        // A lost slot write means the device may have lost earlier, unsynced ones too.
+        health.failed(device);
+      }
+      throw e;
     } finally {
       lifecycle.readLock().unlock();
     }
@@ -422,6 +428,21 @@ public final class BlockStore implements AutoCloseable {
     } catch (IOException e) {
       throw new StoreIOException("repairing block " + offset / BLOCK_SIZE + " of volume " + volumeId + ": "
           + e.getMessage(), e);
+    }
+  }
+
+  /** Why the store stopped accepting changes (a device failed), if it did. */
+  public Optional<StoreFailure> failure() {
+    return Optional.ofNullable(health.failure());
+  }
+
+  /**
+   * Makes every device consult {@code fault} before each read, write and sync (null: no fault). For
+   * tests that need a failing disk; production code never calls it.
+   */
+  public void injectDeviceFaultForTest(DeviceFault fault) {
+    for (Device d : pool.devices()) {
+      d.injectFault(fault);
     }
   }
 

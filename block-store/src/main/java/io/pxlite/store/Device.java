@@ -19,6 +19,8 @@ final class Device implements AutoCloseable {
   private final DeviceLabel label;
   private final int ordinal;
   private final long slots;
+  /** Tests only: a fault to inject (see {@link DeviceFault}). */
+  private volatile DeviceFault fault = DeviceFault.NONE;
 
   Device(Path path, FileChannel channel, DeviceLabel label, int ordinal) {
     this.path = path;
@@ -48,11 +50,16 @@ final class Device implements AutoCloseable {
     return slots;
   }
 
+  void injectFault(DeviceFault fault) {
+    this.fault = fault == null ? DeviceFault.NONE : fault;
+  }
+
   /** Fills {@code block} (exactly one block remaining; its position is left alone) from a slot. */
   void readSlot(long slot, ByteBuffer block) {
     ByteBuffer dst = block.duplicate();
     long position = offsetOf(slot);
     try {
+      fault.check(path, DeviceFault.Op.READ);
       while (dst.hasRemaining()) {
         int n = channel.read(dst, position);
         if (n < 0) {
@@ -70,17 +77,24 @@ final class Device implements AutoCloseable {
     ByteBuffer src = block.duplicate();
     long position = offsetOf(slot);
     try {
+      fault.check(path, DeviceFault.Op.WRITE);
       while (src.hasRemaining()) {
         position += channel.write(src, position);
       }
     } catch (IOException e) {
-      throw new StoreIOException("writing slot " + slot + " of device " + path + " failed: " + e.getMessage(), e);
+      DeviceIOException failure = new DeviceIOException(path, label.deviceId().toString(), "writing slot " + slot + " of", e);
+      throw new StoreIOException(failure.getMessage(), failure);
     }
   }
 
   /** Makes every completed write durable. */
   void force() throws IOException {
-    channel.force(false);
+    try {
+      fault.check(path, DeviceFault.Op.SYNC);
+      channel.force(false);
+    } catch (IOException e) {
+      throw new DeviceIOException(path, label.deviceId().toString(), "syncing", e);
+    }
   }
 
   private long offsetOf(long slot) {

@@ -21,12 +21,23 @@ final class DeviceSyncListener extends AbstractEventListener {
 
   private static final Logger LOG = LoggerFactory.getLogger(DeviceSyncListener.class);
 
+  /** The exit status of a node halted because an index flush would have outrun a failed device sync. */
+  static final int HALT_STATUS = 75;
+
   private volatile DevicePool devices;
   private final Consumer<IOException> onFailure;
+  private final Consumer<IOException> stopFlush;
 
+  /** In production: a failed sync halts the process (see {@link #onFlushBegin}). */
   DeviceSyncListener(Consumer<IOException> onFailure) {
+    this(onFailure, e -> Runtime.getRuntime().halt(HALT_STATUS));
+  }
+
+  /** @param stopFlush must not return in production: returning lets the flush go ahead */
+  DeviceSyncListener(Consumer<IOException> onFailure, Consumer<IOException> stopFlush) {
     super(EnabledEventCallback.ON_FLUSH_BEGIN);
     this.onFailure = onFailure;
+    this.stopFlush = stopFlush;
   }
 
   /** Set once the devices are open; before that the index holds no entry pointing at them. */
@@ -43,13 +54,25 @@ final class DeviceSyncListener extends AbstractEventListener {
     try {
       pool.forceAll();
     } catch (IOException e) {
-      // A listener cannot stop the flush; the store is marked failed so nothing more is applied.
-      LOG.error("device sync before index flush of {} failed; the store stops accepting changes",
-          info.getColumnFamilyName(), e);
-      onFailure.accept(e);
+      unsynced(info, e);
     } catch (RuntimeException e) {
-      LOG.error("device sync before index flush of {} failed", info.getColumnFamilyName(), e);
-      onFailure.accept(new IOException(e));
+      unsynced(info, new IOException(e));
     }
+  }
+
+  /**
+   * A listener cannot stop the flush, and once this returns RocksDB writes the memtable out: index
+   * entries would become durable that point at writes the device just lost. Only stopping the process
+   * here, before the flush writes anything, keeps them volatile; a restart reopens the index at its
+   * last durable state and Ratis replays the log after it. Checkpoints sync the devices before they
+   * flush and do not flush when that fails, so this is reached only by a flush RocksDB started itself
+   * (a full memtable) or by a sync failing between a checkpoint's sync and its flush.
+   */
+  private void unsynced(FlushJobInfo info, IOException e) {
+    LOG.error("device sync before the index flush of {} failed; halting the node (status {}) so that no index "
+        + "entry pointing at lost writes becomes durable; a restart replays the Raft log from the durable index",
+        info.getColumnFamilyName(), HALT_STATUS, e);
+    onFailure.accept(e);
+    stopFlush.accept(e);
   }
 }

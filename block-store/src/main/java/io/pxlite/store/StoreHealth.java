@@ -4,12 +4,15 @@ import java.io.IOException;
 
 /**
  * Whether the store may still be used: closed stores refuse everything, and a store whose device
- * sync failed refuses further changes and checkpoints, because it can no longer promise that its
- * durable index points only at durable data.
+ * sync or slot write failed refuses further changes and checkpoints, because it can no longer promise
+ * that its durable index points only at durable data. The failure is store-wide, not per device: the
+ * one index of the node holds entries for every device, and any later flush of it would make durable
+ * the entries that point at the failed device's lost writes.
  */
 final class StoreHealth {
   private volatile boolean closed;
-  private volatile StoreIOException failure;
+  private volatile StoreFailure failure;
+  private volatile StoreIOException error;
 
   void closed() {
     closed = true;
@@ -19,14 +22,25 @@ final class StoreHealth {
     return closed;
   }
 
-  void failed(IOException cause) {
-    if (failure == null) {
-      failure = new StoreIOException("a device sync failed, so this store no longer accepts changes: " + cause.getMessage(), cause);
+  /** Records the first failure; later ones change nothing (the store already refuses changes). */
+  synchronized void failed(IOException cause) {
+    if (failure != null) {
+      return;
     }
+    String reason = "a device failed, so this store no longer accepts changes: " + cause.getMessage();
+    error = new StoreIOException(reason, cause);
+    failure = cause instanceof DeviceIOException d
+        ? new StoreFailure(d.device(), d.deviceId(), reason)
+        : new StoreFailure(null, null, reason);
   }
 
   boolean hasFailed() {
     return failure != null;
+  }
+
+  /** The failure, or null while the store is healthy. */
+  StoreFailure failure() {
+    return failure;
   }
 
   void checkOpen() {
@@ -35,10 +49,10 @@ final class StoreHealth {
     }
   }
 
-  /** @throws StoreIOException if a device sync failed earlier */
+  /** @throws StoreIOException if a device failed earlier */
   void checkWritable() {
     checkOpen();
-    StoreIOException f = failure;
+    StoreIOException f = error;
     if (f != null) {
       throw new StoreIOException(f.getMessage(), f);
     }

@@ -1,5 +1,6 @@
 package io.pxlite.store;
 
+import java.io.IOException;
 import java.util.List;
 import java.util.Objects;
 import org.rocksdb.RocksDBException;
@@ -17,6 +18,11 @@ final class StoreLoader {
   private StoreLoader() {}
 
   static BlockStore open(StoreConfig config) {
+    return open(config, null);
+  }
+
+  /** As {@link #open(StoreConfig)}, with {@code stopFlush} instead of halting on an unsynced flush (tests; null: halt). */
+  static BlockStore open(StoreConfig config, java.util.function.Consumer<IOException> stopFlush) {
     Objects.requireNonNull(config, "config");
     Objects.requireNonNull(config.indexDir(), "indexDir");
     DeviceLabel.checkId("clusterId", config.clusterId());
@@ -25,7 +31,9 @@ final class StoreLoader {
       throw new IllegalArgumentException("a block store needs at least one device");
     }
     StoreHealth health = new StoreHealth();
-    DeviceSyncListener listener = new DeviceSyncListener(health::failed);
+    DeviceSyncListener listener = stopFlush == null
+        ? new DeviceSyncListener(health::failed)
+        : new DeviceSyncListener(health::failed, stopFlush);
     IndexDb db = null;
     DevicePool pool = null;
     try {

@@ -25,6 +25,16 @@ public final class LocalNode {
     return nodeId;
   }
 
+  /**
+   * Why this node's block store stopped accepting changes, naming the failed device ("healthy"
+   * stores: empty). Every replica here is then unhealthy; volumes whose replicas are elsewhere are not.
+   */
+  public java.util.Optional<String> storeFailure() {
+    return store.failure().map(f -> (f.device() != null
+        ? "device " + f.device() + " (" + f.deviceId() + ") failed; this node's replicas stop applying: "
+        : "the block store failed; this node's replicas stop applying: ") + f.reason());
+  }
+
   public String raftAddress() {
     return config.dataIp() + ":" + config.raftPort();
   }

@@ -95,10 +95,25 @@ final class EventApplier {
       return refused(at, Code.IO_ERROR, e);
     } catch (RuntimeException e) {
       // StoreIOException, or a bug: either way this replica can no longer vouch for its state.
-      unhealthy = "replica stopped applying at log index " + at.index() + " of group " + at.stream() + ": " + e.getMessage();
-      LOG.error("{}; it refuses further events until restarted", unhealthy, e);
-      return EventOutcome.failed(Code.REPLICA_UNHEALTHY, unhealthy);
+      return EventOutcome.failed(Code.REPLICA_UNHEALTHY, markUnhealthy(at, "applying", e));
     }
+  }
+
+  /**
+   * Makes this replica refuse every later event, logging the cause once (the first time): an
+   * exception out of the state machine would kill the node's Ratis server, every group with it.
+   *
+   * @return why the replica is unhealthy (the first cause, if it already was)
+   */
+  String markUnhealthy(ApplyPosition at, String doing, RuntimeException e) {
+    synchronized (this) {
+      if (unhealthy != null) {
+        return unhealthy;
+      }
+      unhealthy = "replica stopped " + doing + " at log index " + at.index() + " of group " + at.stream() + ": " + e.getMessage();
+    }
+    LOG.error("{}; it refuses further events until restarted (a restart replays from its durable position)", unhealthy, e);
+    return unhealthy;
   }
 
   private void dispatch(ApplyPosition at, VolumeEvent event) {
@@ -127,13 +142,24 @@ final class EventApplier {
       LOG.warn("group {}: refused the event at log index {} part {}: {} ({})", at.stream(), at.index(), at.part(), code,
           e.getMessage());
     }
-    store.recordApplied(at);
+    try {
+      store.recordApplied(at);
+    } catch (RuntimeException recordFailure) {
+      // The refusal stands for every replica, but this one could not record it: it is unhealthy.
+      return EventOutcome.failed(Code.REPLICA_UNHEALTHY, markUnhealthy(at, "recording a refused event", recordFailure));
+    }
     return EventOutcome.failed(code, e.getMessage());
   }
 
+  /** Moves the applied position past an entry that changes nothing here; a failure marks the replica unhealthy. */
   void recordApplied(ApplyPosition at) {
-    if (unhealthy == null) {
+    if (unhealthy != null) {
+      return;
+    }
+    try {
       store.recordApplied(at);
+    } catch (RuntimeException e) {
+      markUnhealthy(at, "recording its applied position", e);
     }
   }
 }

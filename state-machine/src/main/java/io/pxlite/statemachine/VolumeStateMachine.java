@@ -138,7 +138,15 @@ public final class VolumeStateMachine extends BaseStateMachine {
   @Override
   public void notifyGroupRemove() {
     exports.closeAll();
-    store.dropStream(stream);
+    try {
+      store.dropStream(stream);
+    } catch (io.pxlite.store.StoreException e) {
+      // A failed store can change nothing; its data for the group stays until the store is rebuilt,
+      // and the group's removal from this node must not fail because of it.
+      LOG.error("group {}: this node left the group but could not drop its volumes and position here: {}",
+          getGroupId(), e.getMessage(), e);
+      return;
+    }
     LOG.info("group {}: this node left the group; dropped its volumes and position here", getGroupId());
   }
 
@@ -273,7 +281,14 @@ public final class VolumeStateMachine extends BaseStateMachine {
   public long takeSnapshot() {
     // Runs on the apply thread, so the position cannot move while the store checkpoints.
     ApplyPosition position = store.applied(stream);
-    store.checkpoint();
+    try {
+      store.checkpoint();
+    } catch (RuntimeException e) {
+      // Ratis' apply thread dies on an exception from here, and the server with it. No checkpoint
+      // means no purge: returning no index keeps the whole log since the last durable checkpoint.
+      applier.markUnhealthy(position, "checkpointing", e);
+      return org.apache.ratis.server.raftlog.RaftLog.INVALID_LOG_INDEX;
+    }
     checkpoints.checkpointedAt(position);
     LOG.info("group {}: store checkpointed at log index {}; the log up to it may be purged once every member has it",
         getGroupId(), position.index());

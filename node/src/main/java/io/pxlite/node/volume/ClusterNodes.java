@@ -42,14 +42,15 @@ final class ClusterNodes {
       List<NodeRecord> nodes = catalog.nodes();
       int online = (int) nodes.stream().filter(n -> catalog.isAlive(n.id())).count();
       // Reachable now, but the registration loop may not have caught up yet after an outage.
-      String health = registration.registered() ? "healthy"
-          : "degraded: this node is not registered in the kvdb yet (" + registration.lastError() + ")";
+      String health = self.storeFailure().map(f -> "degraded: " + f)
+          .orElse(registration.registered() ? "healthy"
+              : "degraded: this node is not registered in the kvdb yet (" + registration.lastError() + ")");
       return new StatusView(config.clusterId(), me, nodes.size(), online,
           nodes.stream().mapToLong(NodeRecord::capacityBytes).sum(),
           nodes.stream().mapToLong(NodeRecord::freeBytes).sum(), endpoints, true, health);
     } catch (KvdbUnavailableException e) {
       return new StatusView(config.clusterId(), me, 1, 1, me.capacityBytes(), me.freeBytes(), endpoints, false,
-          "degraded: " + e.getMessage());
+          "degraded: " + self.storeFailure().map(f -> f + "; ").orElse("") + e.getMessage());
     }
   }
 
