@@ -1,6 +1,12 @@
 package io.pxlite.store;
 
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.Optional;
 import java.util.UUID;
@@ -20,7 +26,7 @@ import java.util.zip.CRC32C;
  *   4092 CRC32C of bytes [0, 4092)
  * </pre>
  */
-record DeviceLabel(String clusterId, String nodeId, UUID deviceId, long capacityBytes) {
+public record DeviceLabel(String clusterId, String nodeId, UUID deviceId, long capacityBytes) {
   static final int FORMAT_VERSION = 1;
   static final int SIZE = BlockStore.BLOCK_SIZE;
   private static final byte[] MAGIC = "PXLITEDV".getBytes(StandardCharsets.US_ASCII);
@@ -28,10 +34,30 @@ record DeviceLabel(String clusterId, String nodeId, UUID deviceId, long capacity
   private static final int MAX_ID_BYTES = 1024;
 
   /** A block that starts with the label magic but cannot be read as a label. */
-  static final class DamagedLabelException extends Exception {
+  public static final class DamagedLabelException extends Exception {
     DamagedLabelException(String message) {
       super(message);
     }
+  }
+
+  /**
+   * The label on the device at {@code device}, or empty if it has none (missing, too short, no label
+   * magic). Used by the node to recover its identity when identity.json was lost.
+   *
+   * @throws DamagedLabelException if it starts with the label magic but is not a readable label
+   */
+  public static Optional<DeviceLabel> readFrom(Path device) throws IOException, DamagedLabelException {
+    if (!Files.exists(device) || Files.size(device) < SIZE) {
+      return Optional.empty();
+    }
+    byte[] block = new byte[SIZE];
+    try (FileChannel ch = FileChannel.open(device, StandardOpenOption.READ)) {
+      ByteBuffer buf = ByteBuffer.wrap(block);
+      while (buf.hasRemaining() && ch.read(buf, buf.position()) >= 0) {
+        // positional reads until the block is full
+      }
+    }
+    return decode(block);
   }
 
   static boolean hasMagic(byte[] block) {

@@ -59,7 +59,7 @@ public final class NodeDaemon implements AutoCloseable {
   public static NodeDaemon start(NodeConfig config, boolean force) {
     NodeIdentity identity;
     try {
-      identity = NodeIdentity.loadOrCreate(config.dataDir(), config.clusterId(), force);
+      identity = NodeIdentity.loadOrCreate(config.dataDir(), config.clusterId(), force, config.devices());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read or create the node identity in " + config.dataDir(), e);
     }

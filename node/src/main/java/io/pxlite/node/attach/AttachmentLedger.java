@@ -1,18 +1,17 @@
 package io.pxlite.node.attach;
 
 import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pxlite.node.durable.DamagedFileException;
+import io.pxlite.node.durable.DurableFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * This host's attachments, kept in a file in the data dir so a restarted node knows what it left
@@ -21,19 +20,22 @@ import java.util.Optional;
  */
 final class AttachmentLedger {
   private final Path file;
-  private final ObjectMapper json = new ObjectMapper();
+  private static final Logger LOG = LoggerFactory.getLogger(AttachmentLedger.class);
   private final Map<String, HostAttachment> byVolume = new LinkedHashMap<>();
 
   AttachmentLedger(Path file) {
     this.file = file;
-    if (Files.exists(file)) {
-      try {
-        List<HostAttachment> all = json.readValue(file.toFile(), new TypeReference<List<HostAttachment>>() {});
-        all.forEach(a -> byVolume.put(a.volumeName(), a));
-      } catch (IOException e) {
-        throw new AttachException("cannot read the attachment ledger " + file + " (" + e.getMessage()
-            + "); move it aside to start without it, then clean up leftover mounts by hand", e);
-      }
+    try {
+      DurableFiles.readJson(file, new TypeReference<List<HostAttachment>>() {})
+          .ifPresent(all -> all.forEach(a -> byVolume.put(a.volumeName(), a)));
+    } catch (DamagedFileException e) {
+      // Losing the ledger loses no data: it only records what to re-establish on the host.
+      LOG.warn("damaged attachment ledger {} ({}), starting with it empty: attachments and mounts from before the"
+          + " restart are not re-established automatically; re-attach those volumes and clean up leftover mounts"
+          + " by hand", file, e.reason());
+    } catch (IOException e) {
+      throw new AttachException("cannot read the attachment ledger " + file + " (" + e.getMessage()
+          + "); move it aside to start without it, then clean up leftover mounts by hand", e);
     }
   }
 
@@ -57,13 +59,8 @@ final class AttachmentLedger {
   }
 
   private void persist() {
-    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
     try {
-      Files.write(tmp, json.writerWithDefaultPrettyPrinter().writeValueAsBytes(List.copyOf(byVolume.values())));
-      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-        ch.force(true);
-      }
-      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      DurableFiles.writeJson(file, List.copyOf(byVolume.values()));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the attachment ledger " + file, e);
     }

@@ -3,9 +3,8 @@ package io.pxlite.node.kvdb;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.nio.file.Files;
+import io.pxlite.node.durable.DurableFiles;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -41,16 +40,19 @@ public final class ClusterCatalog {
   record Cache(List<VolumeRecord> volumes, List<SnapshotRecord> snapshots) {}
 
   private void loadCache() {
-    if (!Files.exists(cacheFile)) {
-      return;
-    }
     try {
-      Cache cache = json.readValue(cacheFile.toFile(), Cache.class);
-      cache.volumes().forEach(v -> volumes.put(v.name(), v));
-      cache.snapshots().forEach(s -> snapshots.put(s.name(), s));
+      DurableFiles.readJson(cacheFile, Cache.class).ifPresent(cache -> {
+        if (cache.volumes() != null) {
+          cache.volumes().forEach(v -> volumes.put(v.name(), v));
+        }
+        if (cache.snapshots() != null) {
+          cache.snapshots().forEach(s -> snapshots.put(s.name(), s));
+        }
+      });
     } catch (IOException e) {
       // Only a cache: the kvdb is the source of truth and refills it on the next read.
-      LOG.warn("ignoring unreadable catalog cache {}: {}", cacheFile, e.getMessage());
+      LOG.warn("damaged catalog cache {}, starting with it empty; it is refilled from the kvdb: {}", cacheFile,
+          e.getMessage());
     }
   }
 
@@ -61,9 +63,7 @@ public final class ClusterCatalog {
 
   private synchronized void persistCache() {
     try {
-      Path tmp = cacheFile.resolveSibling(cacheFile.getFileName() + ".tmp");
-      json.writeValue(tmp.toFile(), new Cache(List.copyOf(volumes.values()), List.copyOf(snapshots.values())));
-      Files.move(tmp, cacheFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      DurableFiles.writeJson(cacheFile, new Cache(List.copyOf(volumes.values()), List.copyOf(snapshots.values())));
     } catch (IOException e) {
       LOG.warn("cannot write the catalog cache {}: {}", cacheFile, e.getMessage());
     }
