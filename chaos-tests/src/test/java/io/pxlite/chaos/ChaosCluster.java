@@ -28,6 +28,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
 import java.util.function.Supplier;
 
 /**
@@ -56,7 +57,21 @@ final class ChaosCluster implements AutoCloseable {
    * runs on one host do not share groups) through {@code setpriv} from util-linux.
    */
   static ChaosCluster start(String name, String deviceSize) throws IOException {
-    Path dir = Path.of(System.getProperty("pxlite.chaos.dir", "target/chaos")).toAbsolutePath().resolve(name);
+    return start(name, deviceSize, null);
+  }
+
+  /** The folder a scenario named {@code name} runs in (its nodes' configs and logs). */
+  static Path dirOf(String name) {
+    return Path.of(System.getProperty("pxlite.chaos.dir", "target/chaos")).toAbsolutePath().resolve(name);
+  }
+
+  /**
+   * Like {@link #start(String, String)}, with node i's data dir and device under {@code storage.apply(i)}
+   * (e.g. a {@link FaultyDisk}'s mount, outside {@link #dirOf}), or in its own folder when {@code storage}
+   * is null.
+   */
+  static ChaosCluster start(String name, String deviceSize, IntFunction<Path> storage) throws IOException {
+    Path dir = dirOf(name);
     Cmd.Result setpriv;
     try {
       setpriv = Cmd.run(Duration.ofSeconds(10), "setpriv", "--regid=65533", "--clear-groups", "--", "true");
@@ -70,8 +85,9 @@ final class ChaosCluster implements AutoCloseable {
     }
     deleteTree(dir);
     int gidBase = 40_000 + 10 * ThreadLocalRandom.current().nextInt(2_000);
-    LocalCluster cluster = LocalCluster.start(dir, 3, deviceSize,
-        i -> List.of("setpriv", "--regid=" + (gidBase + i), "--clear-groups", "--"));
+    IntFunction<List<String>> launcher = i -> List.of("setpriv", "--regid=" + (gidBase + i), "--clear-groups", "--");
+    LocalCluster cluster = storage == null ? LocalCluster.start(dir, 3, deviceSize, launcher)
+        : LocalCluster.start(dir, 3, deviceSize, launcher, storage);
     return new ChaosCluster(dir, cluster, gidBase);
   }
 

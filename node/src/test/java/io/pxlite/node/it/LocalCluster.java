@@ -32,13 +32,23 @@ public final class LocalCluster implements AutoCloseable {
    */
   public static LocalCluster start(Path dir, int size, String deviceSize, IntFunction<List<String>> launcher)
       throws IOException {
+    return start(dir, size, deviceSize, launcher, i -> dir.resolve("node" + i));
+  }
+
+  /**
+   * Like {@link #start(Path, int, String, IntFunction)}, with node i's data dir and device under
+   * {@code storage.apply(i)} (e.g. a test disk that can lose power); its config and log stay in
+   * {@code <dir>/node<i>}.
+   */
+  public static LocalCluster start(Path dir, int size, String deviceSize, IntFunction<List<String>> launcher,
+      IntFunction<Path> storage) throws IOException {
     Files.createDirectories(dir);
     LocalCluster cluster = new LocalCluster(EtcdProcess.start(dir.resolve("etcd")));
     String clusterId = "it-" + UUID.randomUUID().toString().substring(0, 8);
     try {
       for (int i = 1; i <= size; i++) {
         cluster.nodes.add(NodeProcess.startAt(dir.resolve("node" + i), cluster.etcd, clusterId, deviceSize,
-            "127.0.0." + i, launcher.apply(i)));
+            "127.0.0." + i, launcher.apply(i), storage.apply(i)));
       }
       return cluster;
     } catch (RuntimeException | AssertionError e) {

@@ -25,6 +25,8 @@ public final class NodeProcess implements AutoCloseable {
   private final int nbdPort;
   private final Path mountsDir;
   private final String address;
+  /** Where the data dir and dev0.img live: {@code dir} unless a test puts them on a disk of its own. */
+  private Path storage;
   /** Ports from the config (for tests that cut a node's traffic by port); 0 when unknown. */
   private int mgmtPort;
   private int raftPort;
@@ -39,6 +41,7 @@ public final class NodeProcess implements AutoCloseable {
     this.nbdPort = nbdPort;
     this.mountsDir = mountsDir;
     this.log = dir.resolve("node.log");
+    this.storage = dir;
   }
 
   /** Writes a config for a one-device node using {@code etcd} and starts it. */
@@ -85,8 +88,24 @@ public final class NodeProcess implements AutoCloseable {
     return start(dir, etcd, clusterId, deviceSize, dockerPluginSocket, mountsDir, address, List.of());
   }
 
+  /**
+   * Like {@link #startAt(Path, EtcdProcess, String, String, String, List)}, with the data dir and
+   * dev0.img under {@code storage} (e.g. a mounted test disk that can lose power) while config.json
+   * and node.log stay in {@code dir}.
+   */
+  public static NodeProcess startAt(Path dir, EtcdProcess etcd, String clusterId, String deviceSize, String address,
+      List<String> launcher, Path storage) {
+    return start(dir, etcd, clusterId, deviceSize, dir.resolve("pxd.sock"), dir.resolve("mounts"), address, launcher,
+        storage);
+  }
+
   private static NodeProcess start(Path dir, EtcdProcess etcd, String clusterId, String deviceSize,
       Path dockerPluginSocket, Path mountsDir, String address, List<String> launcher) {
+    return start(dir, etcd, clusterId, deviceSize, dockerPluginSocket, mountsDir, address, launcher, dir);
+  }
+
+  private static NodeProcess start(Path dir, EtcdProcess etcd, String clusterId, String deviceSize,
+      Path dockerPluginSocket, Path mountsDir, String address, List<String> launcher, Path storage) {
     try {
       Files.createDirectories(dir);
       Path config = dir.resolve("config.json");
@@ -98,13 +117,14 @@ public final class NodeProcess implements AutoCloseable {
           "kvdb", List.of("etcd:" + etcd.endpoint()),
           "mgmtip", address,
           "dataip", address,
-          "datadir", dir.resolve("data").toString(),
-          "storage", Map.of("devices", List.of(dir.resolve("dev0.img").toString()), "device_size", deviceSize),
+          "datadir", storage.resolve("data").toString(),
+          "storage", Map.of("devices", List.of(storage.resolve("dev0.img").toString()), "device_size", deviceSize),
           "mounts_dir", mountsDir.toString(),
           "listeners", Map.of("mgmt_port", mgmtPort, "raft_port", raftPort, "nbd_port", nbdPort,
               "docker_plugin_socket", dockerPluginSocket.toString()));
       JSON.writerWithDefaultPrettyPrinter().writeValue(config.toFile(), cfg);
       NodeProcess node = new NodeProcess(dir, config, nbdPort, mountsDir, address);
+      node.storage = storage;
       node.mgmtPort = mgmtPort;
       node.raftPort = raftPort;
       node.launcher = List.copyOf(launcher);
@@ -166,11 +186,11 @@ public final class NodeProcess implements AutoCloseable {
         }
       }
     }
-    Files.deleteIfExists(dir.resolve("dev0.img"));
+    Files.deleteIfExists(device());
   }
 
   public Path dataDir() {
-    return dir.resolve("data");
+    return storage.resolve("data");
   }
 
   /** Where the node mounts volumes for Docker: {@code <mountsDir>/<volume name>}. */
@@ -197,7 +217,7 @@ public final class NodeProcess implements AutoCloseable {
   }
 
   public Path device() {
-    return dir.resolve("dev0.img");
+    return storage.resolve("dev0.img");
   }
 
   public Path apiSocket() {
