@@ -71,6 +71,15 @@ final class ChaosCluster implements AutoCloseable {
    * is null.
    */
   static ChaosCluster start(String name, String deviceSize, IntFunction<Path> storage) throws IOException {
+    return start(name, deviceSize, storage, i -> List.of());
+  }
+
+  /**
+   * Like {@link #start(String, String, IntFunction)}, with {@code wrapper.apply(i)} put between node
+   * i's {@code setpriv} and its java command (e.g. {@code env LD_PRELOAD=...}); it must exec java.
+   */
+  static ChaosCluster start(String name, String deviceSize, IntFunction<Path> storage,
+      IntFunction<List<String>> wrapper) throws IOException {
     Path dir = dirOf(name);
     Cmd.Result setpriv;
     try {
@@ -85,7 +94,11 @@ final class ChaosCluster implements AutoCloseable {
     }
     deleteTree(dir);
     int gidBase = 40_000 + 10 * ThreadLocalRandom.current().nextInt(2_000);
-    IntFunction<List<String>> launcher = i -> List.of("setpriv", "--regid=" + (gidBase + i), "--clear-groups", "--");
+    IntFunction<List<String>> launcher = i -> {
+      List<String> words = new ArrayList<>(List.of("setpriv", "--regid=" + (gidBase + i), "--clear-groups", "--"));
+      words.addAll(wrapper.apply(i));
+      return words;
+    };
     LocalCluster cluster = storage == null ? LocalCluster.start(dir, 3, deviceSize, launcher)
         : LocalCluster.start(dir, 3, deviceSize, launcher, storage);
     return new ChaosCluster(dir, cluster, gidBase);
