@@ -52,7 +52,9 @@ public record NodeIdentity(String nodeId, String clusterId) {
       DurableFiles.writeJson(file, existing.get());
     }
     if (existing.isEmpty()) {
-      Optional<NodeIdentity> labelled = fromLabels(file, devices);
+      // Devices labelled for another cluster are not this node's to recover: the device check that
+      // follows refuses them, naming both clusters (or takes them over with --force).
+      Optional<NodeIdentity> labelled = fromLabels(file, devices).filter(l -> l.clusterId().equals(clusterId));
       if (labelled.isPresent()) {
         LOG.warn("{} is missing but the devices are labelled; recovered node id {} and cluster id {} from the device"
             + " labels and wrote {} again", file, labelled.get().nodeId(), labelled.get().clusterId(), file);
