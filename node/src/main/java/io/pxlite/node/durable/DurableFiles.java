@@ -2,6 +2,7 @@ package io.pxlite.node.durable;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -88,23 +89,15 @@ public final class DurableFiles {
    * @throws DamagedFileException if it is empty or not parsable as {@code type}
    */
   public static <T> Optional<T> readJson(Path file, Class<T> type) throws IOException {
-    Optional<byte[]> bytes = read(file);
-    if (bytes.isEmpty()) {
-      return Optional.empty();
-    }
-    try {
-      T value = JSON.readValue(bytes.get(), type);
-      if (value == null) {
-        throw new DamagedFileException(file, "the file holds JSON null", null);
-      }
-      return Optional.of(value);
-    } catch (JsonProcessingException e) {
-      throw new DamagedFileException(file, "not readable as " + type.getSimpleName() + ": " + e.getOriginalMessage(), e);
-    }
+    return readJson(file, JSON.constructType(type));
   }
 
   /** {@link #readJson(Path, Class)} for generic types. */
   public static <T> Optional<T> readJson(Path file, TypeReference<T> type) throws IOException {
+    return readJson(file, JSON.constructType(type));
+  }
+
+  private static <T> Optional<T> readJson(Path file, JavaType type) throws IOException {
     Optional<byte[]> bytes = read(file);
     if (bytes.isEmpty()) {
       return Optional.empty();
@@ -116,7 +109,7 @@ public final class DurableFiles {
       }
       return Optional.of(value);
     } catch (JsonProcessingException e) {
-      throw new DamagedFileException(file, "not readable as " + type.getType() + ": " + e.getOriginalMessage(), e);
+      throw new DamagedFileException(file, "not readable as " + type.getRawClass().getSimpleName() + ": " + e.getOriginalMessage(), e);
     }
   }
 
