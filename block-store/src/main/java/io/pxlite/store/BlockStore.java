@@ -437,6 +437,16 @@ public final class BlockStore implements AutoCloseable {
   }
 
   /**
+   * Calls {@code listener} once when the store fails (at once if it already has), on the thread that
+   * met the failure: a listener must only hand the news on, never block or touch the store.
+   *
+   * @return what unsubscribes the listener
+   */
+  public Runnable whenFailed(java.util.function.Consumer<StoreFailure> listener) {
+    return health.whenFailed(listener);
+  }
+
+  /**
    * Makes every device consult {@code fault} before each read, write and sync (null: no fault). For
    * tests that need a failing disk; production code never calls it.
    */

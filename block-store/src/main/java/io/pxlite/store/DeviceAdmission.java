@@ -230,7 +230,11 @@ final class DeviceAdmission {
       if (e instanceof RuntimeException r) {
         throw r;
       }
-      throw new StoreIOException("cannot prepare device: " + e.getMessage(), e);
+      // NIO's file exceptions carry only the path as their message; the class says what happened.
+      String why = e instanceof java.nio.file.FileSystemException f && f.getReason() == null
+          ? f.getFile() + ": " + e.getClass().getSimpleName().replace("Exception", "").replaceAll("(?<=.)([A-Z])", " $1").toLowerCase()
+          : e.getMessage();
+      throw new StoreIOException("cannot prepare device: " + why, e);
     }
   }
 }

@@ -13,6 +13,8 @@ final class StoreHealth {
   private volatile boolean closed;
   private volatile StoreFailure failure;
   private volatile StoreIOException error;
+  private final java.util.List<java.util.function.Consumer<StoreFailure>> listeners =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
 
   void closed() {
     closed = true;
@@ -32,6 +34,22 @@ final class StoreHealth {
     failure = cause instanceof DeviceIOException d
         ? new StoreFailure(d.device(), d.deviceId(), reason)
         : new StoreFailure(null, null, reason);
+    for (java.util.function.Consumer<StoreFailure> l : listeners) {
+      l.accept(failure);
+    }
+  }
+
+  /**
+   * {@code listener} hears of the first failure once (at once if the store already failed).
+   *
+   * @return what stops it hearing
+   */
+  synchronized Runnable whenFailed(java.util.function.Consumer<StoreFailure> listener) {
+    listeners.add(listener);
+    if (failure != null) {
+      listener.accept(failure);
+    }
+    return () -> listeners.remove(listener);
   }
 
   boolean hasFailed() {

@@ -12,11 +12,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A real ext4 file system on a disk that can lose power or be slow, for fault injection. The kernel
+ * A real ext4 file system on a disk that can lose power or be slow, or a raw disk that fails, for
+ * fault injection. The kernel
  * here has neither nbd nor device-mapper, so the disk is built from user-space parts: nbdkit serves a
  * sparse backing file over a Unix socket (with {@code --filter=cache cache=writeback} it holds written
  * blocks in its own memory until a flush, like a disk's volatile write cache; with
- * {@code --filter=delay} every write takes a fixed time), nbdfuse shows that export as the file
+ * {@code --filter=delay} every write takes a fixed time; with {@code --filter=error} requests fail
+ * while a switch file exists), nbdfuse shows that export as the file
  * {@code <fuse>/nbd}, and a loop device (direct I/O, so the page cache does not hide the disk's cache)
  * carries the file system, mounted on {@link #mount()}.
  *
@@ -37,13 +39,16 @@ final class FaultyDisk implements AutoCloseable {
   /** nbdkit's --filter words and the filters' key=value parameters. */
   private final List<String> filters;
   private final List<String> params;
+  /** Whether a loop device and ext4 sit on the exported file; a raw disk is the file itself. */
+  private final boolean fileSystem;
   private Process nbdkit;
   private Process nbdfuse;
   private String loop;
   /** e2fsck's exit code at each {@link #restore()}, in order. */
   private final List<Integer> fsckCodes = new ArrayList<>();
 
-  private FaultyDisk(Path dir, List<String> filters, List<String> params) {
+  private FaultyDisk(Path dir, List<String> filters, List<String> params, boolean fileSystem) {
+    this.fileSystem = fileSystem;
     this.dir = dir;
     this.backing = dir.resolve("backing.img");
     this.socket = dir.resolve("nbdkit.sock");
@@ -55,16 +60,64 @@ final class FaultyDisk implements AutoCloseable {
 
   /** A disk whose unflushed writes a {@link #cut()} loses. */
   static FaultyDisk withWriteCache(Path dir, String size) {
-    return create(dir, size, List.of("--filter=cache"), List.of("cache=writeback"));
+    return create(dir, size, List.of("--filter=cache"), List.of("cache=writeback"), true);
+  }
+
+  /**
+   * A raw disk (the exported file itself, no loop device or file system, like a block device given
+   * to a node whole) whose writes, and separately reads, fail with EIO while switched on
+   * ({@link #failWrites}, {@link #failReads}): nbdkit's error filter, which looks for its
+   * {@code error-*-file} on every request. nbdfuse passes each request through, so the failure
+   * reaches the caller's own pwrite or pread.
+   */
+  static FaultyDisk failing(Path dir, String size) {
+    return create(dir, size, List.of("--filter=error"), List.of(
+        "error-pwrite=EIO", "error-pwrite-rate=100%", "error-pwrite-file=" + dir.resolve("fail-writes"),
+        "error-pread=EIO", "error-pread-rate=100%", "error-pread-file=" + dir.resolve("fail-reads")), false);
+  }
+
+  /** The raw disk's file (for {@link #failing} disks). */
+  Path file() {
+    return fuse.resolve("nbd");
+  }
+
+  /** Makes every write from now on fail with EIO, or succeed again. */
+  void failWrites(boolean on) {
+    toggle(dir.resolve("fail-writes"), on);
+  }
+
+  /**
+   * Makes every read from now on fail with EIO, or succeed again. Switching on also drops the file's
+   * pages from the page cache ({@code dd iflag=nocache count=0}), which would otherwise serve reads of
+   * blocks read or written before without asking the disk.
+   */
+  void failReads(boolean on) {
+    toggle(dir.resolve("fail-reads"), on);
+    if (on) {
+      Cmd.run(CMD, "dd", "if=" + file(), "iflag=nocache", "count=0").ok();
+    }
+  }
+
+  private static void toggle(Path flag, boolean on) {
+    try {
+      if (on) {
+        Files.writeString(flag, "");
+      } else {
+        Files.deleteIfExists(flag);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot switch " + flag, e);
+    }
   }
 
   /** A disk on which each write request takes {@code perWrite} (nbdkit's delay filter; no cache). */
   static FaultyDisk slow(Path dir, String size, Duration perWrite) {
-    return create(dir, size, List.of("--filter=delay"), List.of("delay-write=" + perWrite.toMillis() + "ms"));
+    return create(dir, size, List.of("--filter=delay"), List.of("delay-write=" + perWrite.toMillis() + "ms"), true);
   }
 
-  private static FaultyDisk create(Path dir, String size, List<String> filters, List<String> params) {
-    FaultyDisk d = new FaultyDisk(dir, filters, params);
+  private static FaultyDisk create(Path dir, String size, List<String> filters, List<String> params,
+      boolean fileSystem) {
+    FaultyDisk d = new FaultyDisk(dir, filters, params, fileSystem);
     try {
       if (Files.exists(dir)) {
         if (Files.readString(Path.of("/proc/mounts")).contains(" " + dir.toAbsolutePath() + "/")) {
@@ -76,8 +129,10 @@ final class FaultyDisk implements AutoCloseable {
       Files.createDirectories(d.mount);
       Cmd.run(CMD, "truncate", "-s", size, d.backing.toString()).ok();
       d.serve();
-      Cmd.run(CMD, "mkfs.ext4", "-q", "-E", "lazy_itable_init=0,lazy_journal_init=0", d.loop).ok();
-      Cmd.run(CMD, "mount", d.loop, d.mount.toString()).ok();
+      if (fileSystem) {
+        Cmd.run(CMD, "mkfs.ext4", "-q", "-E", "lazy_itable_init=0,lazy_journal_init=0", d.loop).ok();
+        Cmd.run(CMD, "mount", d.loop, d.mount.toString()).ok();
+      }
       return d;
     } catch (IOException e) {
       d.close();
@@ -137,13 +192,18 @@ final class FaultyDisk implements AutoCloseable {
         alive(nbdkit, "nbdkit", "nbdkit.log");
         return Files.exists(socket);
       });
-      nbdfuse = spawn(List.of("nbdfuse", fuse.toString(), "nbd+unix:///?socket=" + socket), dir.resolve("nbdfuse.log"));
+      // allow_other: FUSE lets only the mounting user and group in, and each chaos node runs under a
+      // group id of its own.
+      nbdfuse = spawn(List.of("nbdfuse", "-o", "allow_other", fuse.toString(), "nbd+unix:///?socket=" + socket),
+          dir.resolve("nbdfuse.log"));
       Poll.until(Duration.ofSeconds(20), "nbdfuse to show " + fuse.resolve("nbd"), () -> {
         alive(nbdfuse, "nbdfuse", "nbdfuse.log");
         return mounted(fuse) && Files.exists(fuse.resolve("nbd"));
       });
-      loop = Cmd.run(CMD, "losetup", "--direct-io=on", "--find", "--show", fuse.resolve("nbd").toString()).ok()
-          .output().trim();
+      if (fileSystem) {
+        loop = Cmd.run(CMD, "losetup", "--direct-io=on", "--find", "--show", fuse.resolve("nbd").toString()).ok()
+            .output().trim();
+      }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot serve " + backing, e);
     }

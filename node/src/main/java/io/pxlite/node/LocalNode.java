@@ -58,6 +58,7 @@ public final class LocalNode {
         devices.stream()
             .map(d -> new NodeRecord.DeviceRecord(d.deviceId(), d.path().toString(), d.capacityBytes(), d.usedBytes()))
             .toList(),
-        Instant.now().toString());
+        Instant.now().toString(),
+        storeFailure().orElse(null));
   }
 }

@@ -102,6 +102,8 @@ public final class NodeDaemon implements AutoCloseable {
 
     phases.done("raft server");
     NodeRegistration registration = track(new NodeRegistration(catalog, self::record));
+    // Every node shows this node's replicas unhealthy from its record: publish a failure at once.
+    store.whenFailed(failure -> registration.republishSoon());
     if (catalog.hasCachedRecords()) {
       // A node that served before does not wait for the kvdb: its volumes' data is all local.
       try {

@@ -47,22 +47,28 @@ public record VolumeView(
    * One replica of a volume.
    *
    * @param state {@code in sync}, {@code catching up} (from the log), {@code rebuilding} (a full copy
-   *     from another replica), or {@code down}
+   *     from another replica), {@code unhealthy} (its node's store failed), or {@code down}
    * @param logIndex how far this replica has the group's log (-1 when unknown)
    * @param commitIndex how far the group has committed it
    * @param rebuildCopiedBytes while rebuilding: bytes copied so far (else 0)
    * @param rebuildTotalBytes while rebuilding: about how many bytes the copy has (else 0)
+   * @param reason why it is unhealthy, naming the failed device (else null)
    */
   @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
   public record ReplicaStateView(String node, String state, long logIndex, long commitIndex, long rebuildCopiedBytes,
-      long rebuildTotalBytes) {
+      long rebuildTotalBytes, String reason) {
     public ReplicaStateView(String node, String state, long logIndex, long commitIndex) {
-      this(node, state, logIndex, commitIndex, 0, 0);
+      this(node, state, logIndex, commitIndex, 0, 0, null);
     }
 
     /** This replica, seen rebuilding. */
     public ReplicaStateView rebuilding(long copiedBytes, long totalBytes) {
-      return new ReplicaStateView(node, "rebuilding", logIndex, commitIndex, copiedBytes, totalBytes);
+      return new ReplicaStateView(node, "rebuilding", logIndex, commitIndex, copiedBytes, totalBytes, null);
+    }
+
+    /** This replica, on a node whose store failed. */
+    public ReplicaStateView unhealthy(String why) {
+      return new ReplicaStateView(node, "unhealthy", logIndex, commitIndex, 0, 0, why);
     }
   }
 }

@@ -120,6 +120,8 @@ final class VolumeCommands implements Runnable {
         long copied = r.path("rebuild_copied_bytes").asLong();
         state += " (" + HumanSize.of(copied) + " of about " + HumanSize.of(total)
             + (total > 0 ? ", " + Math.min(100, copied * 100 / total) + "%" : "") + ")";
+      } else if (state.equals("unhealthy")) {
+        state += " (" + text(r, "reason") + ")";
       }
       out.add(text(r, "node") + ": " + state);
     }

@@ -36,9 +36,16 @@ final class EventApplier {
 
   private final BlockStore store;
   private volatile String unhealthy;
+  /** Told once, when this replica turns unhealthy. */
+  private final Runnable onUnhealthy;
 
   EventApplier(BlockStore store) {
+    this(store, () -> {});
+  }
+
+  EventApplier(BlockStore store, Runnable onUnhealthy) {
     this.store = store;
+    this.onUnhealthy = onUnhealthy;
   }
 
   /** Why this replica stopped applying, or null while it is healthy. */
@@ -113,7 +120,23 @@ final class EventApplier {
       unhealthy = "replica stopped " + doing + " at log index " + at.index() + " of group " + at.stream() + ": " + e.getMessage();
     }
     LOG.error("{}; it refuses further events until restarted (a restart replays from its durable position)", unhealthy, e);
+    onUnhealthy.run();
     return unhealthy;
+  }
+
+  /**
+   * Makes this replica refuse every later event because its store failed elsewhere (another group's
+   * apply, a checkpoint): it could not apply them anyway, and must not answer reads it is behind on.
+   */
+  void storeFailed(String reason, String stream) {
+    synchronized (this) {
+      if (unhealthy != null) {
+        return;
+      }
+      unhealthy = "replica of group " + stream + " stopped applying: " + reason;
+    }
+    LOG.warn("{}; it refuses further events until restarted (a restart replays from its durable position)", unhealthy);
+    onUnhealthy.run();
   }
 
   private void dispatch(ApplyPosition at, VolumeEvent event) {

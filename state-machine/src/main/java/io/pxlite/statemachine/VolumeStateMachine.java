@@ -47,10 +47,12 @@ public final class VolumeStateMachine extends BaseStateMachine {
   private ExportSessions exports;
   private volatile ReplicaRebuild rebuild;
   private volatile boolean closed;
+  /** Stops this group hearing of its store's failure, once the group is closed. */
+  private Runnable storeFailureSubscription = () -> {};
 
   private VolumeStateMachine(BlockStore store) {
     this.store = store;
-    this.applier = new EventApplier(store);
+    this.applier = new EventApplier(store, this::releaseLeadership);
   }
 
   /** One state machine per group, all over the same block store. */
@@ -73,6 +75,10 @@ public final class VolumeStateMachine extends BaseStateMachine {
       setLastAppliedTermIndex(TermIndex.valueOf(durable.term(), durable.index()));
     }
     this.exports = new ExportSessions(stream);
+    // A failed store fails every replica on it, also those of groups that apply nothing meanwhile:
+    // they must stop leading and stop answering reads now, not at their next write.
+    this.storeFailureSubscription = store.whenFailed(f -> applier.storeFailed(
+        (f.device() != null ? "device " + f.device() + " (" + f.deviceId() + ") failed: " : "") + f.reason(), stream));
     getLifeCycle().transition(org.apache.ratis.util.LifeCycle.State.STARTING);
     getLifeCycle().transition(org.apache.ratis.util.LifeCycle.State.RUNNING);
   }
@@ -150,9 +156,15 @@ public final class VolumeStateMachine extends BaseStateMachine {
     LOG.info("group {}: this node left the group; dropped its volumes and position here", getGroupId());
   }
 
+  /** An unhealthy replica leads no more: the group's healthy members take its writes and reads. */
+  private void releaseLeadership() {
+    getServer().thenAccept(server -> LeadershipRelease.start(server, getGroupId()));
+  }
+
   @Override
   public void close() throws IOException {
     closed = true;
+    storeFailureSubscription.run();
     if (exports != null) {
       exports.closeAll();
     }
@@ -234,6 +246,11 @@ public final class VolumeStateMachine extends BaseStateMachine {
       }
       if (witness() && !(q instanceof VolumeQuery.AppliedIndex)) {
         throw new IllegalStateException("this member of group " + getGroupId() + " is a witness and holds no data");
+      }
+      String unhealthy = applier.unhealthyReason();
+      if (unhealthy != null && !(q instanceof VolumeQuery.AppliedIndex)) {
+        // Ratis counts refused entries as applied, so its read index would let a stale answer out.
+        throw new IllegalStateException("this member of group " + getGroupId() + " cannot answer: " + unhealthy);
       }
       if (q instanceof VolumeQuery.AppliedIndex) {
         return CompletableFuture.completedFuture(Message.valueOf(

@@ -101,4 +101,23 @@ class EventApplierFaultTest {
     assertThat(outcome.code()).isEqualTo(Code.REPLICA_UNHEALTHY);
     assertThat(store.applied(STREAM).index()).isEqualTo(1);
   }
+
+  @Test
+  void aStoreFailingElsewhereMakesEveryReplicaOnItUnhealthyAndTellsItOnce() {
+    java.util.concurrent.atomic.AtomicInteger told = new java.util.concurrent.atomic.AtomicInteger();
+    EventApplier other = new EventApplier(store, told::incrementAndGet);
+    Runnable unsubscribe = store.whenFailed(f -> other.storeFailed("device " + f.device() + " failed", "g2"));
+    assertThat(other.unhealthyReason()).isNull();
+
+    failStoreBySync();
+
+    assertThat(other.unhealthyReason()).as("a group that applied nothing meanwhile")
+        .contains("replica of group g2 stopped applying: device " + dir.resolve("dev0.img") + " failed");
+    assertThat(told).hasValue(1);
+    EventOutcome refused = other.apply(new ApplyPosition("g2", 1, 1), new VolumeEvent.CreateVolume(8, 1L << 20));
+    assertThat(refused.code()).isEqualTo(Code.REPLICA_UNHEALTHY);
+    other.markUnhealthy(new ApplyPosition("g2", 2, 1), "applying", new StoreIOException("again"));
+    assertThat(told).as("told once, not again").hasValue(1);
+    unsubscribe.run();
+  }
 }

@@ -107,6 +107,23 @@ public final class NodeRegistration implements AutoCloseable {
     }
   }
 
+  /** Publishes the record again soon, off the caller's thread: something users must see changed. */
+  public void republishSoon() {
+    timer.execute(this::republish);
+  }
+
+  private synchronized void republish() {
+    if (!registered) {
+      return; // the next registration publishes the record anyway
+    }
+    try {
+      NodeRecord r = record.get();
+      catalog.kvdb().put(catalog.nodeKey(r.id()), catalog.write(r));
+    } catch (RuntimeException e) {
+      LOG.warn("could not publish this node's record: {}; the next tick tries again", e.getMessage());
+    }
+  }
+
   @Override
   public void close() {
     timer.shutdownNow();

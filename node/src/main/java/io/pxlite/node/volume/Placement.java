@@ -38,6 +38,9 @@ final class Placement {
       if (!online.test(id)) {
         throw ApiException.badRequest("invalid option 'nodes': node " + id + " is offline");
       }
+      if (node.storeFailure() != null) {
+        throw ApiException.badRequest("invalid option 'nodes': node " + id + " cannot take a replica: " + node.storeFailure());
+      }
       if (node.capacityBytes() < sizeBytes) {
         throw ApiException.badRequest("invalid option 'nodes': node " + id + " has a pool of "
             + ByteSize.format(node.capacityBytes()) + ", smaller than the volume (" + ByteSize.format(sizeBytes) + ")");
@@ -49,7 +52,7 @@ final class Placement {
           + up.size() + " online");
     }
     List<NodeRecord> roomy = up.stream()
-        .filter(n -> n.capacityBytes() >= sizeBytes)
+        .filter(n -> n.capacityBytes() >= sizeBytes && n.storeFailure() == null)
         .sorted(Comparator.<NodeRecord>comparingInt(n -> named.contains(n.id()) ? named.indexOf(n.id()) : named.size())
             .thenComparing(Comparator.comparingLong(NodeRecord::freeBytes).reversed())
             .thenComparing(NodeRecord::id))

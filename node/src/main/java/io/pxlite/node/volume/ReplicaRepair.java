@@ -14,7 +14,8 @@ import org.slf4j.LoggerFactory;
  * Repairs blocks of this node's replica that fail their checksum (bit rot) with copies read from
  * the other replicas of the group. A copy is written in only if it matches the checksum this
  * replica's index recorded for the block, so the repaired block is exactly the version this replica
- * applied — never another replica's newer or older one.
+ * applied — never another replica's newer or older one. Reads this replica's devices cannot serve
+ * at all (an I/O error) are served by another replica instead.
  */
 final class ReplicaRepair {
   private static final Logger LOG = LoggerFactory.getLogger(ReplicaRepair.class);
@@ -30,9 +31,9 @@ final class ReplicaRepair {
     this.selfId = selfId;
   }
 
-  /** Whether there is any other replica to repair from. */
+  /** Whether there is any other replica to repair from (a witness holds no data). */
   boolean possible() {
-    return log.group().peers().stream().anyMatch(p -> !p.nodeId().equals(selfId));
+    return log.group().peers().stream().anyMatch(p -> !p.nodeId().equals(selfId) && !p.witness());
   }
 
   /**
@@ -54,9 +55,40 @@ final class ReplicaRepair {
     return all;
   }
 
+  /**
+   * Serves a read whose local device failed from the first other replica that answers it. The member
+   * answers once it has applied everything committed before the read (a linearizable read addressed
+   * to it), so the bytes are at least as new as this replica's: nothing acknowledged is missed.
+   *
+   * @return whether {@code dst} was filled (and consumed)
+   */
+  boolean readElsewhere(String export, long volumeId, long offset, ByteBuffer dst, RuntimeException localError) {
+    for (ReplicaPeer peer : log.group().peers()) {
+      if (peer.nodeId().equals(selfId) || peer.witness()) {
+        continue;
+      }
+      try {
+        ByteString copy = log.readFrom(peer.nodeId(), volumeId, offset, dst.remaining()).get(10, TimeUnit.SECONDS);
+        if (copy.size() != dst.remaining()) {
+          continue;
+        }
+        copy.copyTo(dst);
+        LOG.warn("{}: reading {} bytes at offset {} failed here ({}); served them from replica {}", export,
+            copy.size(), offset, localError.getMessage(), peer.nodeId());
+        return true;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      } catch (Exception e) {
+        LOG.warn("{}: cannot read offset {} from replica {} either: {}", export, offset, peer.nodeId(), e.toString());
+      }
+    }
+    return false;
+  }
+
   private boolean repairBlock(String export, long volumeId, long block) {
     for (ReplicaPeer peer : log.group().peers()) {
-      if (peer.nodeId().equals(selfId)) {
+      if (peer.nodeId().equals(selfId) || peer.witness()) {
         continue;
       }
       try {

@@ -42,8 +42,9 @@ final class ReplicaSetChange {
   }
 
   /**
-   * Where the replicas go: added ones on the online nodes with the most free space (a node that is
-   * the witness only if no other will do), removed ones from offline nodes first, then from the
+   * Where the replicas go: added ones on the online nodes with the most free space whose store has
+   * not failed (a node that is the witness only if no other will do), removed ones from nodes whose
+   * store failed first, then from offline nodes, then from the
    * fullest, the node the volume is attached on ({@code attachedOn}, may be null) last. A
    * two-replica volume keeps (or gets) a witness on a third online node. {@code chosen} (may be null,
    * {@code ha-update --node}) names the node to add a replica on, or to remove one from, first.
@@ -68,7 +69,8 @@ final class ReplicaSetChange {
             + upCount + " online");
       }
       List<String> candidates = nodes.stream()
-          .filter(n -> online.test(n.id()) && !replicas.contains(n.id()) && n.capacityBytes() >= v.sizeBytes())
+          .filter(n -> online.test(n.id()) && !replicas.contains(n.id()) && n.capacityBytes() >= v.sizeBytes()
+              && n.storeFailure() == null)
           .sorted(Comparator.<NodeRecord>comparingInt(n -> n.id().equals(chosen) ? 0 : 1)
               .thenComparingInt(n -> n.id().equals(v.witness()) ? 1 : 0)
               .thenComparing(Comparator.comparingLong(NodeRecord::freeBytes).reversed())
@@ -84,6 +86,7 @@ final class ReplicaSetChange {
     } else if (repl < replicas.size()) {
       List<String> removable = replicas.stream()
           .sorted(Comparator.<String>comparingInt(id -> id.equals(chosen) ? 0 : 1)
+              .thenComparingInt(id -> byId.containsKey(id) && byId.get(id).storeFailure() != null ? 0 : 1)
               .thenComparingInt(id -> online.test(id) ? 1 : 0)
               .thenComparingInt(id -> id.equals(attachedOn) ? 1 : 0)
               .thenComparingLong(id -> byId.containsKey(id) ? byId.get(id).freeBytes() : 0)
@@ -125,6 +128,9 @@ final class ReplicaSetChange {
     }
     if (!online.test(chosen)) {
       throw ApiException.badRequest("invalid option 'node': " + chosen + " is offline");
+    }
+    if (node.storeFailure() != null) {
+      throw ApiException.badRequest("invalid option 'node': " + chosen + " cannot take a replica: " + node.storeFailure());
     }
     if (node.capacityBytes() < v.sizeBytes()) {
       throw ApiException.badRequest("invalid option 'node': " + chosen + " has " + node.capacityBytes()

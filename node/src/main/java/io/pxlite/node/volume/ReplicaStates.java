@@ -9,13 +9,15 @@ import java.util.function.Predicate;
 
 /**
  * Each replica's state as {@code volume inspect} shows it, from the group leader's view and the
- * nodes' liveness: in sync (has everything committed), catching up (reachable, behind), or down.
+ * nodes' liveness and records: in sync (has everything committed), catching up (reachable, behind),
+ * unhealthy (its node's store failed: it keeps the log but applies nothing), or down.
  */
 record ReplicaStates(String leader, List<ReplicaStateView> replicas) {
   /** Silence longer than the election timeout: the leader has lost the member. */
   static final long SILENT_MILLIS = 3_000;
 
-  static ReplicaStates of(VolumeRecord v, GroupStatus status, Predicate<String> online) {
+  static ReplicaStates of(VolumeRecord v, GroupStatus status, Predicate<String> online,
+      java.util.function.Function<String, java.util.Optional<String>> storeFailure) {
     List<ReplicaStateView> out = new ArrayList<>();
     List<String> members = new ArrayList<>(v.replicas());
     if (v.witness() != null) {
@@ -31,8 +33,11 @@ record ReplicaStates(String leader, List<ReplicaStateView> replicas) {
       } else {
         state = "in sync";
       }
-      out.add(new ReplicaStateView(node.equals(v.witness()) ? node + " (witness)" : node, state,
-          m == null ? -1 : m.matchIndex(), status.commitIndex()));
+      ReplicaStateView shown = new ReplicaStateView(node.equals(v.witness()) ? node + " (witness)" : node, state,
+          m == null ? -1 : m.matchIndex(), status.commitIndex());
+      java.util.Optional<String> failed = state.equals("down") || node.equals(v.witness())
+          ? java.util.Optional.empty() : storeFailure.apply(node);
+      out.add(failed.isPresent() ? shown.unhealthy(failed.get()) : shown);
     }
     return new ReplicaStates(status.leader().orElse(null), out);
   }

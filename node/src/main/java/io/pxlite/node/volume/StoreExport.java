@@ -109,8 +109,9 @@ final class StoreExport implements NbdExport {
       remote().read(offset, dst);
       return;
     }
-    if (!fresh) {
-      // This replica lags the group (it just restarted, or is catching up): the group answers.
+    if (!fresh || storeFailedWithOthersToRead()) {
+      // This replica lags the group (it just restarted, is catching up, or its store failed and it
+      // applies nothing more): the group answers.
       remote().read(offset, dst);
       return;
     }
@@ -122,6 +123,11 @@ final class StoreExport implements NbdExport {
           throw e;
         }
         view().read(offset, dst);
+      } catch (io.pxlite.store.StoreIOException e) {
+        // A device that fails reads: another replica has the same bytes.
+        if (repair.isEmpty() || !repair.get().possible() || !repair.get().readElsewhere(name, id, offset, dst, e)) {
+          throw e;
+        }
       }
       // The store fills without moving the position; the NBD port expects the buffer consumed.
       dst.position(dst.limit());
@@ -133,6 +139,11 @@ final class StoreExport implements NbdExport {
     } catch (RuntimeException e) {
       throw OutcomeErrors.translate(e, name);
     }
+  }
+
+  /** This node's store failed: its replica is behind from then on, while another replica is not. */
+  private boolean storeFailedWithOthersToRead() {
+    return store.failure().isPresent() && repair.isPresent() && repair.get().possible();
   }
 
   /**

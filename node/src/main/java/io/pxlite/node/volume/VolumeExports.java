@@ -84,7 +84,8 @@ public final class VolumeExports implements NbdExportCatalog {
    * since volumes sharing a group may be attached on different nodes.
    */
   private void preferLeadershipHere(GroupLog log) {
-    if (log.group().peers().size() < 2) {
+    if (log.group().peers().size() < 2 || store.failure().isPresent()) {
+      // A replica whose store failed must not lead: it gave its leadership away (LeadershipRelease).
       return;
     }
     long now = System.nanoTime();

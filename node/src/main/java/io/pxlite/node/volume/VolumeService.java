@@ -209,7 +209,10 @@ public final class VolumeService implements ManagementService {
   private VolumeView volumeView(VolumeRecord v) {
     VolumeView plain = volumeView(v, catalog.attachment(v.id()).map(AttachmentRecord::nodeId));
     io.pxlite.journal.GroupLog log = groups.logOf(v);
-    ReplicaStates states = ReplicaStates.of(v, log.status(), catalog::isAlive)
+    java.util.Map<String, String> failedStores = new java.util.HashMap<>();
+    catalog.nodes().stream().filter(n -> n.storeFailure() != null).forEach(n -> failedStores.put(n.id(), n.storeFailure()));
+    ReplicaStates states = ReplicaStates.of(v, log.status(), catalog::isAlive,
+            node -> Optional.ofNullable(failedStores.get(node)))
         .withRebuildProgress(log::rebuildProgress, java.time.Duration.ofSeconds(1));
     return new VolumeView(plain.id(), plain.name(), plain.sizeBytes(), plain.repl(), plain.fs(), plain.blockSize(),
         plain.ioPriority(), plain.snapInterval(), plain.labels(), plain.ctime(), plain.state(),

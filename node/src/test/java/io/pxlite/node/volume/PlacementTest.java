@@ -47,4 +47,16 @@ class PlacementTest {
     assertThatThrownBy(() -> Placement.choose(NODES, ALL::contains, 1, 4 * GIB, List.of("a"), "c1"))
         .isInstanceOf(ApiException.class).hasMessageStartingWith("invalid option 'nodes': node a has a pool of 2 GiB");
   }
+
+  @Test
+  void aNodeWhoseStoreFailedGetsNoReplicaAndNamingItSaysWhy() {
+    NodeRecord failed = new NodeRecord("d", "127.0.0.1", "127.0.0.1", 9001, "127.0.0.1:9002", 2, 0, 0, 100 * GIB,
+        40 * GIB, List.of(), "now", "device /dev/sdb (d1) failed");
+    List<NodeRecord> nodes = List.of(NODES.get(0), NODES.get(1), NODES.get(2), failed);
+    assertThat(Placement.choose(nodes, ALL::contains, 2, GIB, List.of(), "c1").replicas())
+        .as("d has the most free space, but its store failed").containsExactly("c", "b");
+    assertThatThrownBy(() -> Placement.choose(nodes, ALL::contains, 1, GIB, List.of("d"), "c1"))
+        .isInstanceOf(ApiException.class)
+        .hasMessage("invalid option 'nodes': node d cannot take a replica: device /dev/sdb (d1) failed");
+  }
 }

@@ -114,4 +114,18 @@ class ReplicaSetChangeTest {
     assertThat(pair.replicas()).containsExactly("b", "c");
     assertThat(pair.witness()).isEqualTo("a");
   }
+
+  @Test
+  void aReplicaOnANodeWhoseStoreFailedIsRemovedFirstAndNoneIsAddedThere() {
+    NodeRecord failed = new NodeRecord("d", "127.0.0.1", "127.0.0.1", 9001, "127.0.0.1:9002", 2, 0, 0, 100 * GIB,
+        40 * GIB, List.of(), "now", "device /dev/sdb (d1) failed");
+    List<NodeRecord> nodes = List.of(NODES.get(0), NODES.get(1), NODES.get(2), failed);
+    Set<String> all = Set.of("a", "b", "c", "d");
+    ReplicaSetChange.Plan removed = ReplicaSetChange.plan(volume(List.of("a", "b", "d"), null), 2, nodes, all::contains,
+        null, null, "c1");
+    assertThat(removed.replicas()).as("d's store failed, though a is fuller").containsExactly("a", "b");
+    ReplicaSetChange.Plan added = ReplicaSetChange.plan(volume(List.of("a"), null), 2, nodes, all::contains, null, null,
+        "c1");
+    assertThat(added.replicas()).as("c, since d's store failed").containsExactly("a", "c");
+  }
 }
