@@ -495,7 +495,8 @@ final class ChaosCluster implements AutoCloseable {
     }
   }
 
-  private static void deleteTree(Path dir) throws IOException {
+  /** Deletes {@code dir} and everything under it (links themselves, not what they point at). */
+  static void deleteTree(Path dir) throws IOException {
     if (!Files.exists(dir)) {
       return;
     }

@@ -49,7 +49,7 @@ class DiskFaultIT {
     try {
       disk = FaultyDisk.failing(ChaosCluster.dirOf("diskfault-disk"), "256M");
       Path storage3 = ChaosCluster.dirOf("diskfault-node3");
-      deleteIfPresent(storage3);
+      ChaosCluster.deleteTree(storage3);
       Files.createDirectories(storage3);
       Files.createSymbolicLink(storage3.resolve("dev0.img"), disk.file());
       cluster = ChaosCluster.start("diskfault", "256M",
@@ -196,15 +196,5 @@ class DiskFaultIT {
 
   private static String logOf(NodeProcess n) throws java.io.IOException {
     return Files.readString(n.log());
-  }
-
-  private static void deleteIfPresent(Path dir) throws java.io.IOException {
-    if (Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-      try (var paths = Files.walk(dir)) {
-        for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-          Files.delete(p);
-        }
-      }
-    }
   }
 }
