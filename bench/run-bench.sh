@@ -9,7 +9,12 @@
 #     replication, the speed limit for an NBD server here,
 #   - the local file itself (libaio, O_DIRECT): the disk,
 # for 1 MiB sequential write at iodepth 8, 4 KiB random write and 4 KiB random read at iodepth 32,
-# and prints IOPS, MB/s and the r1/nbdkit and r3/r1 IOPS ratios (medians of RUNS runs).
+# and 4 KiB random write at iodepth 1 (latency; for the local file each write is followed by an
+# fdatasync, whose latency is the reference), and prints IOPS, MB/s, p50/p99 latency, the node CPU
+# time per I/O (utime+stime of the node process, all three nodes for r3) and the r1/nbdkit and
+# r3/r1 ratios (medians of RUNS runs).
+#   PROFILE=1 also records a JFR profile per node over the whole run (node<n>.jfr in the work dir)
+#   and prints its top frames (bench/top-frames.py).
 #   bench/run-bench.sh            RUNS=3 SECONDS_PER_RUN=15 SIZE=1G by default; BENCH_DIR=work dir
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -47,7 +52,9 @@ for n in "${nodes[@]}"; do
  "storage": {"devices": ["$work/pxlite-dev$n.img"], "device_size": "8G"},
  "listeners": {"mgmt_port": $(free_port), "raft_port": $(free_port), "docker_plugin_socket": ""}}
 JSON
-  PXLITE_JAVA_OPTS="-Xmx2g -XX:MaxDirectMemorySize=1g" "$top/bin/pxlite-node" --config "$work/config$n.json" \
+  jfr=""
+  [ "${PROFILE:-0}" = 1 ] && jfr="-XX:StartFlightRecording=filename=$work/node$n.jfr,settings=profile,dumponexit=true"
+  PXLITE_JAVA_OPTS="-Xmx2g -XX:MaxDirectMemorySize=1g $jfr" "$top/bin/pxlite-node" --config "$work/config$n.json" \
     >"$work/node$n.log" 2>&1 &
   pids+=($!); node_pid[$n]=$!
 done
@@ -120,18 +127,46 @@ engine_for() {
     local)  engine=(--ioengine=libaio --direct=1 --filename="$work/local.img") ;;
   esac
 }
-# fio_run TARGET WORKLOAD -> "iops mbps"
+# cpu_ticks PID... -> utime+stime of those processes, in clock ticks
+cpu_ticks() { local t=0 p; for p in "$@"; do t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat"))); done; echo "$t"; }
+# cpu_pids TARGET -> the node processes serving it
+cpu_pids() {
+  case $1 in
+    r1) echo "${node_pid[$r1_node]}" ;;
+    r3) echo "${node_pid[1]} ${node_pid[2]} ${node_pid[3]}" ;;
+    *)  echo "" ;;
+  esac
+}
+tick_us=$((1000000 / $(getconf CLK_TCK)))
+# fio_run TARGET WORKLOAD -> "iops mbps p50_us p99_us cpu_us_per_io"
 fio_run() {
-  local target=$1 workload=$2 engine args
+  local target=$1 workload=$2 engine args pids before after
   engine_for "$target"
   case $workload in
     seqwrite-1m)  args=(--rw=write --bs=1m --iodepth=8) ;;
     randwrite-4k) args=(--rw=randwrite --bs=4k --iodepth=32) ;;
     randread-4k)  args=(--rw=randread --bs=4k --iodepth=32) ;;
+    qd1write-4k)  args=(--rw=randwrite --bs=4k --iodepth=1)
+                  # The disk's own durable-write latency: a write then fdatasync, one at a time.
+                  [ "$target" = local ] && engine=(--ioengine=psync --direct=1 --fdatasync=1 --filename="$work/local.img") ;;
   esac
+  pids=$(cpu_pids "$target")
+  before=$([ -n "$pids" ] && cpu_ticks $pids || echo 0)
   fio --name=b "${engine[@]}" "${args[@]}" --size="$SIZE" --runtime="$SECS" --time_based \
-    --output-format=json 2>>"$work/fio.err" |
-    python3 -c 'import json,sys; t=sys.stdin.read(); j=json.loads(t[t.index("{"):])["jobs"][0]; s=j["write"] if j["write"]["io_bytes"] else j["read"]; print("%.0f %.1f" % (s["iops"], s["bw_bytes"]/1e6))'
+    --output-format=json 2>>"$work/fio.err" >"$work/fio.json"
+  after=$([ -n "$pids" ] && cpu_ticks $pids || echo 0)
+  python3 - "$work/fio.json" $(( (after - before) * tick_us )) "$target" "$workload" <<'PY'
+import json, sys
+t = open(sys.argv[1]).read(); cpu_us = int(sys.argv[2]); target, workload = sys.argv[3], sys.argv[4]
+j = json.loads(t[t.index("{"):])["jobs"][0]
+s = j["write"] if j["write"]["io_bytes"] else j["read"]
+lat = s["clat_ns"]["percentile"]
+if target == "local" and workload == "qd1write-4k":
+    lat = j["sync"]["lat_ns"]["percentile"]   # the fdatasync after each write
+ios = max(1, s["total_ios"])
+print("%.0f %.1f %.0f %.0f %s" % (s["iops"], s["bw_bytes"] / 1e6, lat["50.000000"] / 1e3, lat["99.000000"] / 1e3,
+                                 "%.0f" % (cpu_us / ios) if cpu_us else "-"))
+PY
 }
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
@@ -141,13 +176,17 @@ for t in "${targets[@]}"; do
   fio --name=fill "${engine[@]}" --rw=write --bs=1m --iodepth=8 --size="$SIZE" >/dev/null
 done
 
-declare -A iops mbps
-for w in seqwrite-1m randwrite-4k randread-4k; do
+workloads=(seqwrite-1m randwrite-4k randread-4k qd1write-4k)
+declare -A iops mbps p50 p99 cpu
+for w in "${workloads[@]}"; do
   for t in "${targets[@]}"; do
     : >"$work/runs"
     for _ in $(seq "$RUNS"); do fio_run "$t" "$w" >>"$work/runs"; done
     iops[$t,$w]=$(cut -d' ' -f1 "$work/runs" | median)
     mbps[$t,$w]=$(cut -d' ' -f2 "$work/runs" | median)
+    p50[$t,$w]=$(cut -d' ' -f3 "$work/runs" | median)
+    p99[$t,$w]=$(cut -d' ' -f4 "$work/runs" | median)
+    cpu[$t,$w]=$(cut -d' ' -f5 "$work/runs" | median)
   done
 done
 
@@ -156,11 +195,31 @@ echo
 echo "pxlite benchmark: $(date -u +%F), $(nproc) cores, fio $(fio --version), medians of $RUNS x ${SECS}s runs over $SIZE"
 fmt='%-14s %10s %10s %10s %10s %9s %9s %11s %10s %6s\n'
 printf "$fmt" workload "pxlite r1" "pxlite r3" nbdkit "local file" "r1 MB/s" "r3 MB/s" "nbdkit MB/s" "r1/nbdkit" "r3/r1"
-for w in seqwrite-1m randwrite-4k randread-4k; do
+for w in "${workloads[@]}"; do
   printf "$fmt" "$w" "${iops[r1,$w]}" "${iops[r3,$w]}" "${iops[nbdkit,$w]}" "${iops[local,$w]}" \
     "${mbps[r1,$w]}" "${mbps[r3,$w]}" "${mbps[nbdkit,$w]}" \
     "$(ratio "${iops[r1,$w]}" "${iops[nbdkit,$w]}")" "$(ratio "${iops[r3,$w]}" "${iops[r1,$w]}")"
 done
 echo "(IOPS columns; r1 on node $r1_node, r3 on leader node $r3_node; work dir $work)"
+echo
+echo "latency, microseconds (completion latency p50 / p99; local qd1write-4k: the fdatasync after each write)"
+fmt='%-14s %16s %16s %16s %16s\n'
+printf "$fmt" workload "pxlite r1" "pxlite r3" nbdkit "local file"
+for w in "${workloads[@]}"; do
+  printf "$fmt" "$w" "${p50[r1,$w]} / ${p99[r1,$w]}" "${p50[r3,$w]} / ${p99[r3,$w]}" \
+    "${p50[nbdkit,$w]} / ${p99[nbdkit,$w]}" "${p50[local,$w]} / ${p99[local,$w]}"
+done
+echo
+echo "node CPU time per I/O, microseconds (r1: its node; r3: all three nodes together)"
+fmt='%-14s %10s %10s\n'
+printf "$fmt" workload "pxlite r1" "pxlite r3"
+for w in "${workloads[@]}"; do printf "$fmt" "$w" "${cpu[r1,$w]}" "${cpu[r3,$w]}"; done
 now=$(inspect_field bench3 group_leader)
 [ "${node_of[$now]:-}" = "$r3_node" ] || echo "warning: bench3's group leader moved during the run (now ${now:-unknown}); r3 numbers include a remote hop" >&2
+if [ "${PROFILE:-0}" = 1 ]; then
+  cleanup; pids=()
+  for n in "${nodes[@]}"; do
+    echo; echo "profile of node $n (JFR execution samples over the whole run):"
+    python3 "$top/bench/top-frames.py" "$work/node$n.jfr" 15 || true
+  done
+fi

@@ -74,15 +74,32 @@ final class Device implements AutoCloseable {
 
   /** Writes {@code block} (exactly one block remaining; its position is left alone) into a slot. */
   void writeSlot(long slot, ByteBuffer block) {
-    ByteBuffer src = block.duplicate();
-    long position = offsetOf(slot);
+    if (block.remaining() != BLOCK) {
+      throw new IllegalArgumentException("a slot holds " + BLOCK + " bytes, not " + block.remaining());
+    }
+    writeSlots(slot, block);
+  }
+
+  /**
+   * Writes {@code blocks} (a whole number of blocks remaining; its position is left alone) into
+   * consecutive slots from {@code firstSlot}, in one positional write where the OS allows.
+   */
+  void writeSlots(long firstSlot, ByteBuffer blocks) {
+    if (blocks.remaining() % BLOCK != 0) {
+      throw new IllegalArgumentException(blocks.remaining() + " bytes are not a whole number of blocks");
+    }
+    offsetOf(firstSlot + blocks.remaining() / BLOCK - 1); // the last slot is on the device too
+    ByteBuffer src = blocks.duplicate();
+    long position = offsetOf(firstSlot);
     try {
       fault.check(path, DeviceFault.Op.WRITE);
       while (src.hasRemaining()) {
         position += channel.write(src, position);
       }
     } catch (IOException e) {
-      DeviceIOException failure = new DeviceIOException(path, label.deviceId().toString(), "writing slot " + slot + " of", e);
+      String slots = blocks.remaining() == BLOCK ? "slot " + firstSlot
+          : "slots " + firstSlot + ".." + (firstSlot + blocks.remaining() / BLOCK - 1);
+      DeviceIOException failure = new DeviceIOException(path, label.deviceId().toString(), "writing " + slots + " of", e);
       throw new StoreIOException(failure.getMessage(), failure);
     }
   }

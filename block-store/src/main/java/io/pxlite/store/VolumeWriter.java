@@ -46,6 +46,7 @@ final class VolumeWriter {
     index.versions(volume.id, first, first + count, stored);
 
     ByteBuffer[] payloads = new ByteBuffer[count];
+    int[] sourceOffsets = new int[count]; // where a whole block lies in data; -1 for a merged one
     int dataBlocks = 0;
     for (int i = 0, cursor = 0; i < count; i++) {
       long block = first + i;
@@ -57,7 +58,9 @@ final class VolumeWriter {
       ByteBuffer payload;
       if (from == 0 && to == BLOCK) {
         payload = data.slice(src, BLOCK);
+        sourceOffsets[i] = src;
       } else {
+        sourceOffsets[i] = -1;
         payload = ByteBuffer.allocate(BLOCK);
         int head = end - 1;
         if (end > cursor && stored.isData(head)) {
@@ -74,6 +77,7 @@ final class VolumeWriter {
     }
 
     LongList slots = allocate(change, dataBlocks);
+    SlotRuns writes = new SlotRuns(pool, dataBlocks);
     long[] snapshots = volume.snapshotIndexes();
     for (int i = 0, cursor = 0, next = 0; i < count; i++) {
       long block = first + i;
@@ -83,12 +87,18 @@ final class VolumeWriter {
         applyToBlock(change, volume, snapshots, stored, cursor, end, block, version, BlockLocation.ZERO, 0, 0);
       } else {
         long address = slots.get(next++);
-        pool.device(SlotAddress.ordinal(address)).writeSlot(SlotAddress.slot(address), payload);
+        if (sourceOffsets[i] >= 0) {
+          writes.add(address, data, sourceOffsets[i]);
+        } else {
+          writes.add(address, payload, 0);
+        }
         applyToBlock(change, volume, snapshots, stored, cursor, end, block, version,
             BlockLocation.DATA, address, BlockReader.crc32c(payload));
       }
       cursor = end;
     }
+    // Before the caller commits the index change: no index entry may point at a slot not yet written.
+    writes.writeAll();
   }
 
   /** Makes {@code [offset, offset+length)} read as zeros: whole blocks lose their data, partial ones are rewritten. */

@@ -32,6 +32,7 @@ import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.retry.RetryPolicies;
+import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.util.TimeDuration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,6 +45,10 @@ import org.slf4j.LoggerFactory;
  * their way wait in a queue and go out together as one {@link VolumeEvent.Batch} entry. A Raft
  * round trip costs far more than appending a few more kilobytes to an entry, so under load many
  * writes share one log append, one fsync and one reply; an idle log sends each event at once.
+ *
+ * <p>Entries go straight to this node's own division when it leads the group ({@link
+ * LocalLeaderSubmitter}), else through a Ratis client that finds the leader. Entries in flight all
+ * took the same way, so they reach the log in submission order even when the way changes.
  *
  * <p>All batching state is confined to one sender thread per group: Ratis may run reply callbacks
  * while holding its own client locks, so nothing here may hold a lock of ours while calling Ratis.
@@ -76,6 +81,7 @@ public final class GroupLog implements AutoCloseable {
   private volatile RaftGroup members;
   private final Supplier<Optional<RaftGroup>> localMembers;
   private final Supplier<Optional<ReplicaGroup>> recordedMembers;
+  private final LocalLeaderSubmitter local;
   /** Clients replaced by {@link #reconnect}: left open so that requests still on them finish; closed with this log. */
   private final List<RaftClient> formerClients = new CopyOnWriteArrayList<>();
   /** Requests addressed to one member, on a client of their own (see {@link MemberQueries}). */
@@ -84,12 +90,17 @@ public final class GroupLog implements AutoCloseable {
   private final ExecutorService sender;
   /** Entries sent and not yet answered; touched only on the sender thread. */
   private int inFlight;
+  /** Whether the entries in flight went to this node's own division; touched only on the sender thread. */
+  private boolean inFlightLocal;
+  private final java.util.concurrent.atomic.LongAdder sentLocally = new java.util.concurrent.atomic.LongAdder();
+  private final java.util.concurrent.atomic.LongAdder sentThroughClient = new java.util.concurrent.atomic.LongAdder();
 
   private record Pending(VolumeEvent event, int bytes, CompletableFuture<EventOutcome> done) {}
 
   private GroupLog(ReplicaGroup group, Supplier<Optional<RaftGroup>> localMembers,
-      Supplier<Optional<ReplicaGroup>> recordedMembers) {
+      Supplier<Optional<RaftServer.Division>> localDivision, Supplier<Optional<ReplicaGroup>> recordedMembers) {
     this.group = group;
+    this.local = new LocalLeaderSubmitter(group.id(), localDivision);
     this.localMembers = localMembers;
     this.recordedMembers = recordedMembers;
     this.members = group.toRaftGroup();
@@ -105,12 +116,14 @@ public final class GroupLog implements AutoCloseable {
   /**
    * @param localMembers the group's members as this node's own division knows them, if it has one:
    *     asked first when a member this client addressed has left
+   * @param localDivision this node's own division of the group, if it hosts one: entries go to it
+   *     directly while it leads the group
    * @param recordedMembers the members the cluster's records name: asked last, when neither this
    *     node's division nor any member this client knows reports the group (it moved away entirely)
    */
   static GroupLog open(ReplicaGroup group, Supplier<Optional<RaftGroup>> localMembers,
-      Supplier<Optional<ReplicaGroup>> recordedMembers) {
-    return new GroupLog(group, localMembers, recordedMembers);
+      Supplier<Optional<RaftServer.Division>> localDivision, Supplier<Optional<ReplicaGroup>> recordedMembers) {
+    return new GroupLog(group, localMembers, localDivision, recordedMembers);
   }
 
   private static RaftClient newClient(RaftGroup members) {
@@ -142,6 +155,11 @@ public final class GroupLog implements AutoCloseable {
   /** Sends queued events while fewer than the limit of entries are in flight. On the sender thread. */
   private void sendWhileRoom() {
     while (inFlight < MAX_BATCHES_IN_FLIGHT && !queue.isEmpty()) {
+      Optional<RaftServer.Division> leader = local.readyLeader();
+      if (inFlight > 0 && leader.isPresent() != inFlightLocal) {
+        break; // the way changed: let what is in flight the other way land first, so order holds
+      }
+      inFlightLocal = leader.isPresent();
       List<Pending> batch = new ArrayList<>();
       int bytes = 0;
       while (!queue.isEmpty() && batch.size() < MAX_BATCH_EVENTS
@@ -155,11 +173,22 @@ public final class GroupLog implements AutoCloseable {
       VolumeEvent entry = batch.size() == 1
           ? batch.get(0).event()
           : new VolumeEvent.Batch(batch.stream().map(Pending::event).toList());
-      send(batch, entry, 0);
+      send(batch, entry, 0, leader);
     }
   }
 
   private void send(List<Pending> batch, VolumeEvent entry, int attempt) {
+    send(batch, entry, attempt, local.readyLeader());
+  }
+
+  private void send(List<Pending> batch, VolumeEvent entry, int attempt, Optional<RaftServer.Division> leader) {
+    if (leader.isPresent()) {
+      sentLocally.increment();
+      local.submit(leader.get(), Message.valueOf(EventCodec.encode(entry)))
+          .whenCompleteAsync((reply, error) -> completed(batch, entry, attempt, null, reply, error), sender);
+      return;
+    }
+    sentThroughClient.increment();
     RaftClient used = client;
     used.async().send(Message.valueOf(EventCodec.encode(entry)))
         .whenCompleteAsync((reply, error) -> completed(batch, entry, attempt, used, reply, error), sender);
@@ -249,10 +278,25 @@ public final class GroupLog implements AutoCloseable {
     return true;
   }
 
+  /**
+   * This node's division refused an entry because it stopped leading (or is not ready yet after an
+   * election): the entry never reached its log, so it goes again, through the client if need be.
+   */
+  private boolean resendAfterLocalLeadershipLost(List<Pending> batch, VolumeEvent entry, int attempt, RaftClient used,
+      Throwable cause) {
+    if (used != null || attempt >= HANDOVER_RESENDS || !LocalLeaderSubmitter.lostLeadership(cause)) {
+      return false;
+    }
+    sender.execute(() -> send(batch, entry, attempt + 1));
+    return true;
+  }
+
+  /** @param used the client the entry went through; null when it went to this node's own division */
   private void completed(List<Pending> batch, VolumeEvent entry, int attempt, RaftClient used, RaftClientReply reply,
       Throwable error) {
     Throwable refused = error != null ? unwrap(error) : reply.isSuccess() ? null : reply.getException();
-    if (refused != null && (resendAfterHandover(batch, entry, attempt, refused)
+    if (refused != null && (resendAfterLocalLeadershipLost(batch, entry, attempt, used, refused)
+        || resendAfterHandover(batch, entry, attempt, refused)
         || resendAfterMembersChanged(batch, entry, attempt, used, refused))) {
       return;
     }
@@ -348,6 +392,16 @@ public final class GroupLog implements AutoCloseable {
   /** What the group's leader reports about itself and its followers. */
   public GroupStatus status() {
     return GroupStatus.ask(client, group);
+  }
+
+  /** Log entries (each one event or a batch) sent straight to this node's own division, resends included. */
+  public long entriesSentLocally() {
+    return sentLocally.sum();
+  }
+
+  /** Log entries sent through the Ratis client (the leader is elsewhere, or not ready), resends included. */
+  public long entriesSentThroughClient() {
+    return sentThroughClient.sum();
   }
 
   public ReplicaGroup group() {

@@ -219,8 +219,17 @@ public final class JournalServer implements AutoCloseable {
       if (current != null) {
         retired.add(current);
       }
-      return GroupLog.open(group, () -> localMembers(id), recordedMembers);
+      return GroupLog.open(group, () -> localMembers(id), () -> localDivision(id), recordedMembers);
     });
+  }
+
+  /** This node's division of a group; empty if it hosts none. */
+  private Optional<RaftServer.Division> localDivision(RaftGroupId id) {
+    try {
+      return Optional.of(server.getDivision(id));
+    } catch (IOException | RuntimeException e) {
+      return Optional.empty();
+    }
   }
 
   /** The members of a group as this node's division knows them; empty if it hosts none. */

@@ -28,6 +28,7 @@ final class NbdChannelInitializer extends ChannelInitializer<Channel> {
   static final String REQUEST_DECODER = "nbd-request-decoder";
   static final String SESSION = "nbd-session";
   static final String FAULTS = "nbd-faults";
+  static final String FLUSH_CONSOLIDATION = "nbd-flush-consolidation";
 
   /** A client silent this long before reaching transmission holds a connection for nothing. */
   private static final int HANDSHAKE_TIMEOUT_SECONDS = 30;

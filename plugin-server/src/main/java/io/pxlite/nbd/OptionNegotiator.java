@@ -7,6 +7,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -218,6 +219,10 @@ final class OptionNegotiator extends SimpleChannelInboundHandler<OptionRequest> 
     pipeline.replace(NbdChannelInitializer.OPTION_DECODER, NbdChannelInitializer.REQUEST_DECODER,
         new RequestDecoder());
     pipeline.remove(NbdChannelInitializer.HANDSHAKE_TIMEOUT);
+    // Replies complete on other threads, each with its own flush; under load that is a write(2)
+    // per reply. This handler, nearest the socket, turns flushes that come close together into one.
+    pipeline.addFirst(NbdChannelInitializer.FLUSH_CONSOLIDATION, new FlushConsolidationHandler(
+        FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true));
     log.debug("{} entered transmission on export '{}' (flags 0x{}, structured replies {}, base:allocation {})",
         ConnectionFaultHandler.describe(ctx.channel()), negotiated.export().name(),
         Integer.toHexString(negotiated.transmissionFlags()), negotiated.structuredReplies(),

@@ -62,6 +62,11 @@ class VolumeStateMachineIT {
       long distinctEntries = outcomes.stream().map(CompletableFuture::join).mapToLong(EventOutcome::logIndex).distinct().count();
       System.out.printf("%d writes committed in %d log entries%n", writes, distinctEntries);
       assertThat(distinctEntries).as("group commit shares entries").isLessThan(writes);
+      System.out.printf("entries sent to the local division: %d, through the client: %d%n",
+          log.entriesSentLocally(), log.entriesSentThroughClient());
+      assertThat(log.entriesSentLocally()).as("the leader's node submits to its own division")
+          .isGreaterThanOrEqualTo(distinctEntries);
+      assertThat(log.entriesSentThroughClient()).as("nothing went over the loopback client").isZero();
 
       EventOutcome after = log.submit(new VolumeEvent.Write(42, 0, block(-1))).get(60, TimeUnit.SECONDS);
       assertThat(after.isOk()).as("a refusal does not stop the group").isTrue();
