@@ -13,6 +13,11 @@
 # fdatasync, whose latency is the reference), and prints IOPS, MB/s, p50/p99 latency, the node CPU
 # time per I/O (utime+stime of the node process, all three nodes for r3) and the r1/nbdkit and
 # r3/r1 ratios (medians of RUNS runs).
+# Then pgbench (TPC-B, scale 10, 8 clients, PG_SECONDS each, medians of RUNS) with PostgreSQL 15
+# on ext4 on the local disk (a directory in the work dir), on nbdkit's file plugin through the
+# attach path volumes use here (nbdfuse + losetup), and on repl-1 and repl-3 pxlite volumes
+# attached with `pxctl host attach` and mounted; PGBENCH=0 skips it.
+#   FIO=0 skips the fio part.
 #   PROFILE=1 also records a JFR profile per node over the whole run (node<n>.jfr in the work dir)
 #   and prints its top frames (bench/top-frames.py).
 #   bench/run-bench.sh            RUNS=3 SECONDS_PER_RUN=15 SIZE=1G by default; BENCH_DIR=work dir
@@ -27,7 +32,13 @@ mkdir -p "$work"
 [ -d "$top/node/target/lib" ] || (cd "$top" && mvn -B -q -DskipTests package)
 
 pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+undo=()   # commands that take down what pgbench set up (postgres, mounts, loop devices), run last first
+cleanup() {
+  local i
+  for ((i = ${#undo[@]} - 1; i >= 0; i--)); do eval "${undo[$i]}" >/dev/null 2>&1 || true; done
+  undo=()
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true
+}
 trap cleanup EXIT
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 die() { echo "run-bench: $*" >&2; exit 1; }
@@ -170,6 +181,7 @@ PY
 }
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
+if [ "${FIO:-1}" = 1 ]; then
 # Fill every target once so reads hit data, not holes.
 for t in "${targets[@]}"; do
   engine_for "$t"
@@ -214,6 +226,80 @@ echo "node CPU time per I/O, microseconds (r1: its node; r3: all three nodes tog
 fmt='%-14s %10s %10s\n'
 printf "$fmt" workload "pxlite r1" "pxlite r3"
 for w in "${workloads[@]}"; do printf "$fmt" "$w" "${cpu[r1,$w]}" "${cpu[r3,$w]}"; done
+fi
+
+# --- pgbench on ext4: local disk, nbdkit through nbdfuse + loop, pxlite repl 1 and repl 3 ---
+pg_bin=/usr/lib/postgresql/15/bin
+PG_SECONDS=${PG_SECONDS:-30}
+# These set globals rather than print: what they register in undo must not be lost in a subshell.
+# pg_mountpoint NAME DEVICE|"" -> pg_dir: DEVICE (ext4 made on it) mounted at $work/pg-NAME, or a plain directory
+pg_mountpoint() {
+  local name=$1 device=$2
+  pg_dir=$work/pg-$name
+  mkdir -p "$pg_dir"
+  if [ -n "$device" ]; then
+    mkfs.ext4 -q -F "$device" >/dev/null
+    mount "$device" "$pg_dir"
+    undo+=("umount $pg_dir")
+  fi
+}
+# pgbench_on DIR -> pg_tps: the median tps of RUNS pgbench runs against a fresh database cluster in DIR
+pgbench_on() {
+  local dir=$1 port
+  port=$(free_port)
+  chown postgres: "$dir"
+  runuser -u postgres -- "$pg_bin/initdb" -D "$dir/data" --no-sync >"$dir/initdb.log" 2>&1
+  runuser -u postgres -- "$pg_bin/pg_ctl" -D "$dir/data" -l "$dir/postgres.log" -w \
+    -o "-p $port -k $dir -c listen_addresses='' -c shared_buffers=128MB" start >/dev/null
+  undo+=("runuser -u postgres -- $pg_bin/pg_ctl -D $dir/data -m immediate stop")
+  runuser -u postgres -- "$pg_bin/pgbench" -h "$dir" -p "$port" -i -s 10 postgres >"$dir/pgbench-init.log" 2>&1
+  : >"$work/pgruns"
+  for _ in $(seq "$RUNS"); do
+    runuser -u postgres -- "$pg_bin/pgbench" -h "$dir" -p "$port" -c 8 -j 2 -T "$PG_SECONDS" postgres 2>>"$dir/pgbench.err" |
+      sed -n 's/^tps = \([0-9.]*\) .*/\1/p' >>"$work/pgruns"
+  done
+  runuser -u postgres -- "$pg_bin/pg_ctl" -D "$dir/data" -m fast stop >/dev/null
+  pg_tps=$(median <"$work/pgruns" | xargs printf "%.0f")
+}
+# attach_pxlite NODE VOLUME -> px_dev: the loop device `pxctl host attach` gave the volume
+attach_pxlite() {
+  local out
+  out=$(pxctl "$1" host attach "$2") || die "pxctl host attach $2 failed: $out"
+  undo+=("$top/bin/pxctl --endpoint $work/node$1/api.sock host detach $2")
+  px_dev=$(grep -o '/dev/loop[0-9]*' <<<"$out" | head -1)
+}
+# pgbench_target NAME DEVICE|"" -> tps[NAME]
+pgbench_target() {
+  pg_mountpoint "$1" "$2"
+  pgbench_on "$pg_dir"
+  tps[$1]=$pg_tps
+}
+if [ "${PGBENCH:-1}" = 1 ]; then
+  declare -A tps
+  pgbench_target local ""
+  truncate -s 4G "$work/pg-nbdkit.img"
+  mkdir -p "$work/pg-nbdkit-fuse"
+  nbdfuse "$work/pg-nbdkit-fuse/disk" --command nbdkit -s file file="$work/pg-nbdkit.img" &
+  pids+=($!); undo+=("fusermount3 -u $work/pg-nbdkit-fuse")
+  for _ in $(seq 100); do [ -e "$work/pg-nbdkit-fuse/disk" ] && break; sleep 0.1; done
+  kit_loop=$(losetup --find --show "$work/pg-nbdkit-fuse/disk"); undo+=("losetup -d $kit_loop")
+  pgbench_target nbdkit "$kit_loop"
+  create pg1 1
+  create pg3 3
+  pg1_node=$(node_for pg1 replicas)
+  pg3_node=$(node_for pg3 group_leader)
+  attach_pxlite "$pg1_node" pg1
+  pgbench_target r1 "$px_dev"
+  attach_pxlite "$pg3_node" pg3
+  pgbench_target r3 "$px_dev"
+  echo
+  echo "pgbench TPC-B, scale 10, 8 clients, medians of $RUNS x ${PG_SECONDS}s runs, tps (ext4 on each)"
+  fmt='%-12s %12s %16s %12s %12s %10s %10s\n'
+  printf "$fmt" "" "local disk" "nbdkit nbdfuse" "pxlite r1" "pxlite r3" "r1/nbdkit" "r3/nbdkit"
+  printf "$fmt" tps "${tps[local]}" "${tps[nbdkit]}" "${tps[r1]}" "${tps[r3]}" \
+    "$(ratio "${tps[r1]}" "${tps[nbdkit]}")" "$(ratio "${tps[r3]}" "${tps[nbdkit]}")"
+fi
+
 now=$(inspect_field bench3 group_leader)
 [ "${node_of[$now]:-}" = "$r3_node" ] || echo "warning: bench3's group leader moved during the run (now ${now:-unknown}); r3 numbers include a remote hop" >&2
 if [ "${PROFILE:-0}" = 1 ]; then

@@ -10,12 +10,13 @@ import io.pxlite.journal.event.VolumeEvent.Write;
 import io.pxlite.journal.event.VolumeEvent.Zero;
 import java.nio.ByteBuffer;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
 
 /**
  * Encodes events into log-entry bytes and back. Layout: format byte, type byte, the fixed fields
- * big-endian, then (for writes) the payload. Write payloads are neither copied on encode (the
- * caller's buffer is wrapped) nor on decode (a read-only view of the entry), because they are the
- * bulk of every log entry.
+ * big-endian, then (for writes) the payload; a batch is its count, then each part's length and
+ * encoding. Encoding copies a write's payload once (see {@link #encode}); decoding copies nothing
+ * (read-only views of the entry), because payloads are the bulk of every log entry.
  */
 public final class EventCodec {
   static final byte FORMAT = 1;
@@ -31,53 +32,60 @@ public final class EventCodec {
 
   private EventCodec() {}
 
-  /** The encoded event; for a write, {@code data} is wrapped, so it must not change until sent. */
+  /**
+   * The encoded event, in one flat array: a write's payload is copied, never wrapped. The caller's
+   * buffer (an NBD request's pooled memory) is reused once the write is acknowledged, while Ratis
+   * still holds the entry (for a follower that lags, and for the leader's own log file when two
+   * followers made it committed first); a wrapped payload let those see whatever the buffer held
+   * next: replicas that silently differ. One array, not a chain of pieces, so that decoding (and
+   * Ratis serialising) reads it in place.
+   */
   public static ByteString encode(VolumeEvent event) {
+    ByteBuffer out = ByteBuffer.allocate(encodedSize(event));
+    writeTo(out, event);
+    return UnsafeByteOperations.unsafeWrap(out.array());
+  }
+
+  private static int encodedSize(VolumeEvent event) {
     if (event instanceof Batch b) {
-      return encodeBatch(b);
+      int size = 2 + Integer.BYTES;
+      for (VolumeEvent e : b.events()) {
+        if (e instanceof Batch) {
+          throw new IllegalArgumentException("batches do not nest");
+        }
+        size += Integer.BYTES + encodedSize(e);
+      }
+      return size;
     }
-    ByteBuffer head = ByteBuffer.allocate(2 + 3 * Long.BYTES);
-    head.put(FORMAT);
-    if (event instanceof CreateVolume e) {
-      head.put(CREATE).putLong(e.volumeId()).putLong(e.sizeBytes());
+    int fields = event instanceof Zero ? 3 : event instanceof DeleteSnapshot || event instanceof DeleteVolume ? 1 : 2;
+    return 2 + fields * Long.BYTES + (event instanceof Write w ? w.data().remaining() : 0);
+  }
+
+  private static void writeTo(ByteBuffer out, VolumeEvent event) {
+    out.put(FORMAT);
+    if (event instanceof Batch b) {
+      out.put(BATCH).putInt(b.events().size());
+      for (VolumeEvent e : b.events()) {
+        out.putInt(encodedSize(e));
+        writeTo(out, e);
+      }
+    } else if (event instanceof CreateVolume e) {
+      out.put(CREATE).putLong(e.volumeId()).putLong(e.sizeBytes());
     } else if (event instanceof Write e) {
-      head.put(WRITE).putLong(e.volumeId()).putLong(e.offset());
+      out.put(WRITE).putLong(e.volumeId()).putLong(e.offset()).put(e.data().slice());
     } else if (event instanceof Zero e) {
-      head.put(ZERO).putLong(e.volumeId()).putLong(e.offset()).putLong(e.length());
+      out.put(ZERO).putLong(e.volumeId()).putLong(e.offset()).putLong(e.length());
     } else if (event instanceof Resize e) {
-      head.put(RESIZE).putLong(e.volumeId()).putLong(e.sizeBytes());
+      out.put(RESIZE).putLong(e.volumeId()).putLong(e.sizeBytes());
     } else if (event instanceof Snapshot e) {
-      head.put(SNAPSHOT).putLong(e.volumeId()).putLong(e.snapshotId());
+      out.put(SNAPSHOT).putLong(e.volumeId()).putLong(e.snapshotId());
     } else if (event instanceof DeleteSnapshot e) {
-      head.put(DELETE_SNAPSHOT).putLong(e.snapshotId());
+      out.put(DELETE_SNAPSHOT).putLong(e.snapshotId());
     } else if (event instanceof DeleteVolume e) {
-      head.put(DELETE_VOLUME).putLong(e.volumeId());
+      out.put(DELETE_VOLUME).putLong(e.volumeId());
     } else {
       throw new IllegalArgumentException("no encoding for " + event);
     }
-    head.flip();
-    ByteString encoded = ByteString.copyFrom(head);
-    if (event instanceof Write w) {
-      // Copied, never wrapped: the caller's buffer (an NBD request's pooled memory) is reused once the
-      // write is acknowledged, while Ratis still holds the entry — for a follower that lags, and for
-      // the leader's own log file when two followers made it committed first. A wrapped payload let
-      // those see whatever the buffer held next: replicas that silently differ.
-      encoded = encoded.concat(ByteString.copyFrom(w.data().slice()));
-    }
-    return encoded;
-  }
-
-  private static ByteString encodeBatch(Batch batch) {
-    ByteString out = ByteString.copyFrom(new byte[] {FORMAT, BATCH})
-        .concat(ByteString.copyFrom(ByteBuffer.allocate(4).putInt(0, batch.events().size())));
-    for (VolumeEvent e : batch.events()) {
-      if (e instanceof Batch) {
-        throw new IllegalArgumentException("batches do not nest");
-      }
-      ByteString part = encode(e);
-      out = out.concat(ByteString.copyFrom(ByteBuffer.allocate(4).putInt(0, part.size()))).concat(part);
-    }
-    return out;
   }
 
   /**
