@@ -275,6 +275,9 @@ pgbench_target() {
   tps[$1]=$pg_tps
 }
 if [ "${PGBENCH:-1}" = 1 ]; then
+  # PostgreSQL only serves the benchmark, so it is not in ops/debian-packages.txt (the tests' list).
+  [ -x "$pg_bin/pgbench" ] || { echo "run-bench: installing postgresql-15" >&2;
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-15 >/dev/null; }
   declare -A tps
   pgbench_target local ""
   truncate -s 4G "$work/pg-nbdkit.img"

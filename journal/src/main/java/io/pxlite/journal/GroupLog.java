@@ -12,6 +12,7 @@ import io.pxlite.journal.event.EventCodec;
 import io.pxlite.journal.event.EventOutcome;
 import io.pxlite.journal.event.VolumeEvent;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -339,14 +340,15 @@ public final class GroupLog implements AutoCloseable {
         ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(b.asReadOnlyByteBuffer().getLong()));
   }
 
-  /** Bytes of a volume read by the group (for nodes that hold no replica). */
-  public CompletableFuture<ByteString> read(long volumeId, long offset, int length) {
-    return query(new VolumeQuery.Read(volumeId, offset, length));
+  /** Bytes of a volume read by the group (for nodes that hold no replica), as a read-only buffer. */
+  public CompletableFuture<ByteBuffer> read(long volumeId, long offset, int length) {
+    return query(new VolumeQuery.Read(volumeId, offset, length)).thenApply(ByteString::asReadOnlyByteBuffer);
   }
 
   /** Bytes of a volume as one given member's store holds them (to repair a damaged local copy). */
-  public CompletableFuture<ByteString> readFrom(String nodeId, long volumeId, long offset, int length) {
-    return memberQueries.askCaughtUp(nodeId, new VolumeQuery.Read(volumeId, offset, length));
+  public CompletableFuture<ByteBuffer> readFrom(String nodeId, long volumeId, long offset, int length) {
+    return memberQueries.askCaughtUp(nodeId, new VolumeQuery.Read(volumeId, offset, length))
+        .thenApply(ByteString::asReadOnlyByteBuffer);
   }
 
   /** How far a member's rebuild has come; empty when it is not rebuilding. Asked of the member itself. */

@@ -182,8 +182,13 @@ public final class JournalServer implements AutoCloseable {
     }
   }
 
-  /** Removes this node's division of a group it is no longer a member of (it was down when it left). */
-  public void leaveLocally(RaftGroupId groupId) {
+  /**
+   * Removes this node's division of a group it is no longer a member of (it was down when it left).
+   *
+   * @param stream the group's stream name, as {@link #hostedGroups} lists it
+   */
+  public void leaveLocally(String stream) {
+    RaftGroupId groupId = ReplicaGroup.withId(stream, List.of()).id();
     try (RaftClient admin = RaftClient.newBuilder()
         .setRaftGroup(org.apache.ratis.protocol.RaftGroup.valueOf(groupId, server.getPeer()))
         .setProperties(RaftSettings.clientProperties())
@@ -197,10 +202,10 @@ public final class JournalServer implements AutoCloseable {
     }
   }
 
-  /** The groups this node hosts a division of. */
-  public List<RaftGroupId> hostedGroups() {
-    List<RaftGroupId> out = new ArrayList<>();
-    server.getGroupIds().forEach(out::add);
+  /** The groups this node hosts a division of, by stream name ({@link ReplicaGroup#streamName}). */
+  public List<String> hostedGroups() {
+    List<String> out = new ArrayList<>();
+    server.getGroupIds().forEach(id -> out.add(id.getUuid().toString()));
     return out;
   }
 

@@ -9,7 +9,6 @@ import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 
 /**
  * A volume served over NBD by a node that holds no replica of it: writes go to the group's log as
@@ -64,8 +63,8 @@ final class RemoteExport implements NbdExport {
   @Override
   public void read(long offset, ByteBuffer dst) {
     try {
-      ByteString data = log.read(id, offset, dst.remaining()).get(ReadFloor.WAIT_NANOS, TimeUnit.NANOSECONDS);
-      data.copyTo(dst);
+      ByteBuffer data = log.read(id, offset, dst.remaining()).get(ReadFloor.WAIT_NANOS, TimeUnit.NANOSECONDS);
+      dst.put(data);
     } catch (Exception e) {
       throw OutcomeErrors.translate(e, name);
     }

@@ -200,13 +200,12 @@ public final class ReplicaGroups {
       LOG.info("kvdb unreachable; groups this node may have left are dropped at a later start: {}", e.getMessage());
       return;
     }
-    for (org.apache.ratis.protocol.RaftGroupId id : journal.hostedGroups()) {
-      String stream = id.getUuid().toString();
+    for (String stream : journal.hostedGroups()) {
       List<VolumeRecord> of = volumes.stream().filter(v -> v.replicaGroup().equals(stream)).toList();
       if (!of.isEmpty() && of.stream().noneMatch(this::member)) {
         LOG.info("this node left replica group {} (volumes {}) while it was down; dropping its copy", stream,
             of.stream().map(VolumeRecord::name).toList());
-        journal.leaveLocally(id);
+        journal.leaveLocally(stream);
       }
     }
   }

@@ -6,7 +6,6 @@ import io.pxlite.store.BlockStore;
 import io.pxlite.store.ChecksumMismatchException;
 import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
-import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,13 +67,14 @@ final class ReplicaRepair {
         continue;
       }
       try {
-        ByteString copy = log.readFrom(peer.nodeId(), volumeId, offset, dst.remaining()).get(10, TimeUnit.SECONDS);
-        if (copy.size() != dst.remaining()) {
+        ByteBuffer copy = log.readFrom(peer.nodeId(), volumeId, offset, dst.remaining()).get(10, TimeUnit.SECONDS);
+        if (copy.remaining() != dst.remaining()) {
           continue;
         }
-        copy.copyTo(dst);
+        int bytes = copy.remaining();
+        dst.put(copy);
         LOG.warn("{}: reading {} bytes at offset {} failed here ({}); served them from replica {}", export,
-            copy.size(), offset, localError.getMessage(), peer.nodeId());
+            bytes, offset, localError.getMessage(), peer.nodeId());
         return true;
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -92,8 +92,8 @@ final class ReplicaRepair {
         continue;
       }
       try {
-        ByteString copy = log.readFrom(peer.nodeId(), volumeId, block, BLOCK).get(10, TimeUnit.SECONDS);
-        if (store.repairBlock(volumeId, block, copy.asReadOnlyByteBuffer())) {
+        ByteBuffer copy = log.readFrom(peer.nodeId(), volumeId, block, BLOCK).get(10, TimeUnit.SECONDS);
+        if (store.repairBlock(volumeId, block, copy)) {
           LOG.warn("{}: block at offset {} failed its checksum here; repaired it from replica {}", export, block,
               peer.nodeId());
           return true;
