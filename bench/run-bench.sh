@@ -180,6 +180,7 @@ print("%.0f %.1f %.0f %.0f %s" % (s["iops"], s["bw_bytes"] / 1e6, lat["50.000000
 PY
 }
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+ratio() { python3 -c "print('%.2f' % ($1 / max(1, $2)))"; }
 
 if [ "${FIO:-1}" = 1 ]; then
 # Fill every target once so reads hit data, not holes.
@@ -202,7 +203,6 @@ for w in "${workloads[@]}"; do
   done
 done
 
-ratio() { python3 -c "print('%.2f' % ($1 / max(1, $2)))"; }
 echo
 echo "pxlite benchmark: $(date -u +%F), $(nproc) cores, fio $(fio --version), medians of $RUNS x ${SECS}s runs over $SIZE"
 fmt='%-14s %10s %10s %10s %10s %9s %9s %11s %10s %6s\n'

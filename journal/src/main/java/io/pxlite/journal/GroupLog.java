@@ -48,8 +48,10 @@ import org.slf4j.LoggerFactory;
  * writes share one log append, one fsync and one reply; an idle log sends each event at once.
  *
  * <p>Entries go straight to this node's own division when it leads the group ({@link
- * LocalLeaderSubmitter}), else through a Ratis client that finds the leader. Entries in flight all
- * took the same way, so they reach the log in submission order even when the way changes.
+ * LocalLeaderSubmitter}), else through a Ratis client that finds the leader. No entry goes one way
+ * while entries sent the other way are in flight, so a change of way does not reorder them (an
+ * entry resent after a refusal may still land after later ones, as it always could; nothing waits
+ * on an order between writes that are in flight together).
  *
  * <p>All batching state is confined to one sender thread per group: Ratis may run reply callbacks
  * while holding its own client locks, so nothing here may hold a lock of ours while calling Ratis.
