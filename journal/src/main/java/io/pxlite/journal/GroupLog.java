@@ -25,6 +25,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.protocol.GroupInfoReply;
@@ -95,8 +96,8 @@ public final class GroupLog implements AutoCloseable {
   private int inFlight;
   /** Whether the entries in flight went to this node's own division; touched only on the sender thread. */
   private boolean inFlightLocal;
-  private final java.util.concurrent.atomic.LongAdder sentLocally = new java.util.concurrent.atomic.LongAdder();
-  private final java.util.concurrent.atomic.LongAdder sentThroughClient = new java.util.concurrent.atomic.LongAdder();
+  private final LongAdder sentLocally = new LongAdder();
+  private final LongAdder sentThroughClient = new LongAdder();
 
   private record Pending(VolumeEvent event, int bytes, CompletableFuture<EventOutcome> done) {}
 

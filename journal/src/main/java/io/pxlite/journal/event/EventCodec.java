@@ -66,8 +66,10 @@ public final class EventCodec {
     if (event instanceof Batch b) {
       out.put(BATCH).putInt(b.events().size());
       for (VolumeEvent e : b.events()) {
-        out.putInt(encodedSize(e));
+        int lengthAt = out.position();
+        out.position(lengthAt + Integer.BYTES);
         writeTo(out, e);
+        out.putInt(lengthAt, out.position() - lengthAt - Integer.BYTES);
       }
     } else if (event instanceof CreateVolume e) {
       out.put(CREATE).putLong(e.volumeId()).putLong(e.sizeBytes());
