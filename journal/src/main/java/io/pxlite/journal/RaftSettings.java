@@ -26,8 +26,20 @@ public final class RaftSettings {
   static final int APPENDER_ELEMENTS = 1024;
   static final SizeInBytes LOG_WRITE_BUFFER = SizeInBytes.valueOf(APPENDER_BYTES.getSize() + (64 << 10));
   static final SizeInBytes GRPC_MESSAGE_MAX = SizeInBytes.valueOf(APPENDER_BYTES.getSize() + (1 << 20));
-  /** Tests lower it (-Dpxlite.raft.segmentSize=8MB): the log is purged in whole segments only. */
-  static final SizeInBytes SEGMENT_SIZE = SizeInBytes.valueOf(System.getProperty("pxlite.raft.segmentSize", "64MB"));
+  /**
+   * Ratis keeps the open segment's entries, payloads included, on the heap until the segment rolls:
+   * per group that was written, up to this much stays in memory even when it falls idle. Tests lower
+   * it (-Dpxlite.raft.segmentSize=8MB): the log is purged in whole segments only.
+   */
+  static final SizeInBytes SEGMENT_SIZE = SizeInBytes.valueOf(System.getProperty("pxlite.raft.segmentSize", "16MB"));
+  /**
+   * Entries of closed segments Ratis may keep on the heap per group (with the open segment counted
+   * in): past it, closed segments are evicted and read back from their files when a lagging follower
+   * needs them. Ratis' default (200 MB and 6 segments per group) filled a 512 MB heap with a few
+   * groups written while a replica was away, and the node failed with OutOfMemoryError.
+   */
+  static final SizeInBytes SEGMENT_CACHE_SIZE = SizeInBytes.valueOf("32MB");
+  static final int SEGMENT_CACHE_SEGMENTS = 2;
   /**
    * Entries between store checkpoints; also how much log a restart replays at most. Tests lower it
    * (-Dpxlite.raft.snapshotEveryEntries) so that logs are purged and replicas must be rebuilt.
@@ -60,6 +72,8 @@ public final class RaftSettings {
     GrpcConfigKeys.setFlowControlWindow(p, GRPC_MESSAGE_MAX);
 
     RaftServerConfigKeys.Log.setSegmentSizeMax(p, SEGMENT_SIZE);
+    RaftServerConfigKeys.Log.setSegmentCacheSizeMax(p, SEGMENT_CACHE_SIZE);
+    RaftServerConfigKeys.Log.setSegmentCacheNumMax(p, SEGMENT_CACHE_SEGMENTS);
     // Ratis purges only once this many entries are purgeable; keep it below the checkpoint interval.
     RaftServerConfigKeys.Log.setPurgeGap(p, (int) Math.min(1024, SNAPSHOT_EVERY_ENTRIES / 4));
     RaftServerConfigKeys.Log.setPreallocatedSize(p, SizeInBytes.valueOf("4MB"));

@@ -146,7 +146,7 @@ public final class NodeProcess implements AutoCloseable {
         module.resolve("target/classes") + ":" + module.resolve("target/lib") + "/*");
     List<String> cmd = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx512m", "-XX:MaxDirectMemorySize=512m", "-cp", cp, "io.pxlite.node.Main"));
+        "-Xmx512m", "-XX:MaxDirectMemorySize=512m", "-XX:+ExitOnOutOfMemoryError", "-cp", cp, "io.pxlite.node.Main"));
     cmd.addAll(List.of(args));
     return cmd;
   }
