@@ -1,5 +1,7 @@
 package io.pxlite.store;
 
+import io.pxlite.store.index.BigEndian;
+import io.pxlite.store.index.IndexDb;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -7,7 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * The last applied position of every stream, kept in the {@code meta} column family under
  * {@code applied/<stream>} as {@code index | term | part}, and in memory for the per-mutation check.
  */
-final class AppliedPositions {
+public final class AppliedPositions {
   private static final String PREFIX = "applied/";
 
   private final ConcurrentHashMap<String, ApplyPosition> positions = new ConcurrentHashMap<>();
@@ -39,15 +41,15 @@ final class AppliedPositions {
     positions.remove(stream);
   }
 
-  void advanced(ApplyPosition at) {
+  public void advanced(ApplyPosition at) {
     positions.put(at.stream(), at);
   }
 
-  byte[] key(String stream) {
+  public byte[] key(String stream) {
     return keys.computeIfAbsent(stream, s -> (PREFIX + s).getBytes(StandardCharsets.UTF_8));
   }
 
-  static byte[] value(ApplyPosition at) {
+  public static byte[] value(ApplyPosition at) {
     byte[] v = new byte[24];
     BigEndian.putLong(v, 0, at.index());
     BigEndian.putLong(v, 8, at.term());

@@ -1,5 +1,10 @@
 package io.pxlite.store;
 
+import io.pxlite.store.alloc.SlotAddress;
+import io.pxlite.store.device.Device;
+import io.pxlite.store.device.DevicePool;
+import io.pxlite.store.index.BlockIndex;
+import io.pxlite.store.index.BlockVersions;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -12,7 +17,7 @@ import java.util.zip.CRC32C;
  * snapshot's index for a snapshot): per block, the newest version at or below the limit, from its
  * slot, checked against its CRC32C. No version, or a zero marker, reads as zeros.
  */
-final class BlockReader {
+public final class BlockReader {
   private static final int BLOCK = BlockStore.BLOCK_SIZE;
   static final ByteBuffer ZEROS = ByteBuffer.allocate(BLOCK).asReadOnlyBuffer();
 
@@ -40,7 +45,7 @@ final class BlockReader {
   }
 
   /** Fills {@code dst} (position to limit; positions unchanged) with the range's bytes as of {@code limit}. */
-  void read(long volumeId, long limit, ByteRange range, ByteBuffer dst) {
+  public void read(long volumeId, long limit, ByteRange range, ByteBuffer dst) {
     if (range.length() == 0) {
       return;
     }
@@ -93,7 +98,7 @@ final class BlockReader {
    *
    * @throws ChecksumMismatchException naming volume, block, device and slot
    */
-  void readVersion(long volumeId, long blockNo, long slotAddress, int expectedCrc, ByteBuffer block) {
+  public void readVersion(long volumeId, long blockNo, long slotAddress, int expectedCrc, ByteBuffer block) {
     Device device = pool.device(SlotAddress.ordinal(slotAddress));
     long slot = SlotAddress.slot(slotAddress);
     device.readSlot(slot, block);
@@ -145,14 +150,14 @@ final class BlockReader {
     }
   }
 
-  static int crc32c(ByteBuffer block) {
+  public static int crc32c(ByteBuffer block) {
     CRC32C crc = new CRC32C();
     crc.update(block.duplicate());
     return (int) crc.getValue();
   }
 
   /** The data and hole runs of the range as of {@code limit}, merged and clipped to the range. */
-  List<Extent> allocation(long volumeId, long limit, ByteRange range) {
+  public List<Extent> allocation(long volumeId, long limit, ByteRange range) {
     List<Extent> runs = new ArrayList<>();
     if (range.length() == 0) {
       return runs;

@@ -1,5 +1,21 @@
 package io.pxlite.store;
 
+import io.pxlite.store.device.Device;
+import io.pxlite.store.device.DeviceFault;
+import io.pxlite.store.device.DeviceIOException;
+import io.pxlite.store.device.DevicePool;
+import io.pxlite.store.device.DeviceSyncListener;
+import io.pxlite.store.device.DeviceUsage;
+import io.pxlite.store.device.ForeignDeviceException;
+import io.pxlite.store.index.BlockIndex;
+import io.pxlite.store.index.BlockKey;
+import io.pxlite.store.index.Catalog;
+import io.pxlite.store.index.IndexChange;
+import io.pxlite.store.index.IndexDb;
+import io.pxlite.store.snapshot.SnapshotRecord;
+import io.pxlite.store.snapshot.SnapshotView;
+import io.pxlite.store.stream.StreamImport;
+import io.pxlite.store.stream.StreamSnapshot;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;

@@ -1,7 +1,7 @@
 package io.pxlite.store;
 
 /** A byte range of a volume and the blocks it touches. */
-record ByteRange(long offset, long length) {
+public record ByteRange(long offset, long length) {
   private static final int BLOCK = BlockStore.BLOCK_SIZE;
 
   /**
@@ -9,7 +9,7 @@ record ByteRange(long offset, long length) {
    *
    * @throws OutOfRangeException if it is negative or reaches past the end
    */
-  static ByteRange within(long offset, long length, long size, String what, String kind, long id) {
+  public static ByteRange within(long offset, long length, long size, String what, String kind, long id) {
     if (offset < 0 || length < 0 || offset > size || length > size - offset) {
       throw new OutOfRangeException(what + " of " + length + " bytes at offset " + offset
           + " is outside " + kind + " " + id + " of " + size + " bytes");

@@ -1,5 +1,11 @@
 package io.pxlite.store;
 
+import io.pxlite.store.alloc.SlotAddress;
+import io.pxlite.store.device.DevicePool;
+import io.pxlite.store.index.BlockKey;
+import io.pxlite.store.index.BlockLocation;
+import io.pxlite.store.index.Catalog;
+import io.pxlite.store.index.IndexDb;
 import java.util.HashSet;
 import java.util.Set;
 import org.rocksdb.ReadOptions;

@@ -1,5 +1,6 @@
 package io.pxlite.store;
 
+import io.pxlite.store.device.DeviceConfig;
 import java.nio.file.Path;
 import java.util.List;
 

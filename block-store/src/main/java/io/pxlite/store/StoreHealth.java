@@ -1,5 +1,6 @@
 package io.pxlite.store;
 
+import io.pxlite.store.device.DeviceIOException;
 import java.io.IOException;
 
 /**

@@ -1,5 +1,13 @@
 package io.pxlite.store;
 
+import io.pxlite.store.device.DeviceAdmission;
+import io.pxlite.store.device.DeviceLabel;
+import io.pxlite.store.device.DevicePool;
+import io.pxlite.store.device.DeviceRegistry;
+import io.pxlite.store.device.DeviceSyncListener;
+import io.pxlite.store.index.Catalog;
+import io.pxlite.store.index.IndexDb;
+import io.pxlite.store.index.IndexFormat;
 import java.io.IOException;
 import java.util.List;
 import java.util.Objects;

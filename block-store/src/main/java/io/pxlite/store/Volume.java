@@ -8,13 +8,13 @@ import java.util.concurrent.locks.ReentrantLock;
  * mutations hold. Sizes and snapshots are read without the lock (they are replaced whole); every
  * change happens under it, after the change is committed to the index.
  */
-final class Volume {
+public final class Volume {
   private static final long[] NO_SNAPSHOTS = new long[0];
 
-  final long id;
+  public final long id;
   /** The log stream (replica group) whose events change this volume; null if recorded before streams were. */
-  final String stream;
-  final ReentrantLock lock = new ReentrantLock();
+  public final String stream;
+  public final ReentrantLock lock = new ReentrantLock();
   private volatile long sizeBytes;
   private volatile long[] snapshotIndexes = NO_SNAPSHOTS;
   private volatile long liveBlocks;
@@ -23,7 +23,7 @@ final class Volume {
   /** The highest block version or snapshot index of this volume; guarded by {@link #lock}. */
   private long clock = -1;
 
-  Volume(long id, long sizeBytes, String stream) {
+  public Volume(long id, long sizeBytes, String stream) {
     this.id = id;
     this.stream = stream;
     this.sizeBytes = sizeBytes;
@@ -42,7 +42,7 @@ final class Volume {
     return snapshotIndexes;
   }
 
-  void snapshotAdded(long index) {
+  public void snapshotAdded(long index) {
     long[] s = Arrays.copyOf(snapshotIndexes, snapshotIndexes.length + 1);
     s[s.length - 1] = index;
     Arrays.sort(s);
@@ -80,7 +80,7 @@ final class Volume {
     return Math.max(index, clock);
   }
 
-  void advanceClock(long version) {
+  public void advanceClock(long version) {
     clock = Math.max(clock, version);
   }
 
@@ -92,7 +92,7 @@ final class Volume {
     return snapshotBlocks;
   }
 
-  void countBlocks(long liveDelta, long snapshotDelta) {
+  public void countBlocks(long liveDelta, long snapshotDelta) {
     liveBlocks += liveDelta;
     snapshotBlocks += snapshotDelta;
   }

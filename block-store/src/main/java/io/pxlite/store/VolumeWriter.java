@@ -1,5 +1,14 @@
 package io.pxlite.store;
 
+import io.pxlite.store.alloc.LongList;
+import io.pxlite.store.alloc.SlotRuns;
+import io.pxlite.store.device.DevicePool;
+import io.pxlite.store.index.BlockIndex;
+import io.pxlite.store.index.BlockKey;
+import io.pxlite.store.index.BlockLocation;
+import io.pxlite.store.index.BlockVersions;
+import io.pxlite.store.index.IndexChange;
+import io.pxlite.store.index.IndexDb;
 import java.nio.ByteBuffer;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.Snapshot;

@@ -22,8 +22,8 @@
  *       S reads the newest version at or below S, and an old version is released only when no snapshot
  *       needs it.</li>
  *   <li>Every volume record names its stream, so one stream's state can be exported whole
- *       ({@link io.pxlite.store.StreamSnapshot}: a frozen view whose slots are not reused while it is
- *       open) and replaced whole ({@link io.pxlite.store.StreamImport}: the old volumes dropped first,
+ *       ({@link io.pxlite.store.stream.StreamSnapshot}: a frozen view whose slots are not reused while it is
+ *       open) and replaced whole ({@link io.pxlite.store.stream.StreamImport}: the old volumes dropped first,
  *       the position recorded last) to rebuild a replica, or dropped with its position when the node
  *       leaves the group.</li>
  * </ul>
@@ -38,7 +38,7 @@
  *       be stopped, so the store refuses every later change (a restart replays from the durable
  *       position).</li>
  *   <li>When only slots awaiting a checkpoint are left, a write runs a checkpoint itself rather than
- *       fail. {@link io.pxlite.store.DeviceUsage#usedBytes} counts slots the index refers to, so space
+ *       fail. {@link io.pxlite.store.device.DeviceUsage#usedBytes} counts slots the index refers to, so space
  *       freed by a trim shows as free at once, though it is allocatable only after the next
  *       checkpoint.</li>
  *   <li>Block versions normally are the log index of the volume's stream. Should a volume's changes
@@ -51,6 +51,13 @@
  * counters and version clocks; expect about a second per few million block versions. Deleting a
  * snapshot re-examines every stored version of its volume. Deleting a volume is one range delete plus
  * a scan of its versions to free their slots.
+ *
+ * <p>Layout: this package is the store's face to other modules ({@link io.pxlite.store.BlockStore},
+ * its views, positions and errors) and holds the write and read paths; {@code device} (admitting,
+ * labelling and syncing devices), {@code index} (the RocksDB index and catalog), {@code alloc} (slot
+ * bitmaps and runs), {@code snapshot} and {@code stream} (whole-stream export and import) are its
+ * parts. Other modules use only this package, the device configuration and usage types, and the
+ * stream types; the rest is public only so that the parts can reach each other.
  *
  * <p>Knows nothing of Raft, Netty or etcd.
  */

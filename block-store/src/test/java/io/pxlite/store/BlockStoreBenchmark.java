@@ -1,5 +1,6 @@
 package io.pxlite.store;
 
+import io.pxlite.store.device.DeviceConfig;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;

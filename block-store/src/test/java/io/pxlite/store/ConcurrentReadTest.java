@@ -1,5 +1,6 @@
 package io.pxlite.store;
 
+import io.pxlite.store.device.DeviceAdmission;
 import static io.pxlite.store.StoreFixture.BLOCK;
 import static io.pxlite.store.StoreFixture.MIB;
 import static io.pxlite.store.StoreFixture.filled;

@@ -8,6 +8,9 @@ import static io.pxlite.store.StoreFixture.random;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.pxlite.store.device.DeviceConfig;
+import io.pxlite.store.device.DeviceUsage;
+import io.pxlite.store.device.ForeignDeviceException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;

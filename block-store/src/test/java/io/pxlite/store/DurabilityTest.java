@@ -1,5 +1,11 @@
 package io.pxlite.store;
 
+import io.pxlite.store.device.Device;
+import io.pxlite.store.device.DeviceAdmission;
+import io.pxlite.store.device.DeviceLabel;
+import io.pxlite.store.device.DevicePool;
+import io.pxlite.store.device.DeviceSyncListener;
+import io.pxlite.store.index.IndexDb;
 import static io.pxlite.store.StoreFixture.BLOCK;
 import static io.pxlite.store.StoreFixture.MIB;
 import static io.pxlite.store.StoreFixture.at;

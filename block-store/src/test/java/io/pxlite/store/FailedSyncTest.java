@@ -1,5 +1,6 @@
 package io.pxlite.store;
 
+import io.pxlite.store.device.DeviceFault;
 import static io.pxlite.store.StoreFixture.BLOCK;
 import static io.pxlite.store.StoreFixture.STREAM;
 import static io.pxlite.store.StoreFixture.random;

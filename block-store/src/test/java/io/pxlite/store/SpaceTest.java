@@ -1,5 +1,8 @@
 package io.pxlite.store;
 
+import io.pxlite.store.device.DeviceAdmission;
+import io.pxlite.store.device.DeviceConfig;
+import io.pxlite.store.device.DeviceUsage;
 import static io.pxlite.store.StoreFixture.BLOCK;
 import static io.pxlite.store.StoreFixture.MIB;
 import static io.pxlite.store.StoreFixture.bytes;

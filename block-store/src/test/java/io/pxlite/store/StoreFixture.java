@@ -1,5 +1,8 @@
 package io.pxlite.store;
 
+import io.pxlite.store.device.Device;
+import io.pxlite.store.device.DeviceConfig;
+import io.pxlite.store.device.DeviceUsage;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -10,7 +13,7 @@ import java.util.List;
 import java.util.Random;
 
 /** Opens stores on files in a test's temporary directory and makes test data. */
-final class StoreFixture {
+public final class StoreFixture {
   static final int BLOCK = BlockStore.BLOCK_SIZE;
   static final String STREAM = "group-1";
   static final long MIB = 1L << 20;

@@ -1,5 +1,8 @@
 package io.pxlite.store;
 
+import io.pxlite.store.device.Device;
+import io.pxlite.store.stream.StreamImport;
+import io.pxlite.store.stream.StreamSnapshot;
 import static io.pxlite.store.StoreFixture.BLOCK;
 import static io.pxlite.store.StoreFixture.MIB;
 import static io.pxlite.store.StoreFixture.STREAM;

@@ -4,7 +4,7 @@ import com.sun.management.OperatingSystemMXBean;
 import io.pxlite.node.config.NodeConfig;
 import io.pxlite.node.kvdb.NodeRecord;
 import io.pxlite.store.BlockStore;
-import io.pxlite.store.DeviceUsage;
+import io.pxlite.store.device.DeviceUsage;
 import java.lang.management.ManagementFactory;
 import java.time.Instant;
 import java.util.List;

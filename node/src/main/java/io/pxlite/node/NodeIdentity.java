@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import io.pxlite.node.durable.DamagedFileException;
 import io.pxlite.node.durable.DurableFiles;
-import io.pxlite.store.DeviceLabel;
+import io.pxlite.store.device.DeviceLabel;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

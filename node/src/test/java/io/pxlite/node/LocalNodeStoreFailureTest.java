@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pxlite.store.BlockStore;
-import io.pxlite.store.DeviceConfig;
-import io.pxlite.store.DeviceFault;
+import io.pxlite.store.device.DeviceConfig;
+import io.pxlite.store.device.DeviceFault;
 import io.pxlite.store.StoreConfig;
 import io.pxlite.store.StoreIOException;
 import java.io.IOException;

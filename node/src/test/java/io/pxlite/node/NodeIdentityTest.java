@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pxlite.store.BlockStore;
-import io.pxlite.store.DeviceConfig;
+import io.pxlite.store.device.DeviceConfig;
 import io.pxlite.store.StoreConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;

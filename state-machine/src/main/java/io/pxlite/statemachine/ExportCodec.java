@@ -3,7 +3,7 @@ package io.pxlite.statemachine;
 import io.pxlite.journal.event.MalformedEventException;
 import io.pxlite.store.BlockStore;
 import io.pxlite.store.StoredVersion;
-import io.pxlite.store.StreamSnapshot;
+import io.pxlite.store.stream.StreamSnapshot;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;

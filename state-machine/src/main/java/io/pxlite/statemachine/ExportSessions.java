@@ -1,7 +1,7 @@
 package io.pxlite.statemachine;
 
 import io.pxlite.store.BlockStore;
-import io.pxlite.store.StreamSnapshot;
+import io.pxlite.store.stream.StreamSnapshot;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;

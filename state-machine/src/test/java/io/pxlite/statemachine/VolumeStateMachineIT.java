@@ -11,7 +11,7 @@ import io.pxlite.journal.ReplicaPeer;
 import io.pxlite.journal.event.EventOutcome;
 import io.pxlite.journal.event.VolumeEvent;
 import io.pxlite.store.BlockStore;
-import io.pxlite.store.DeviceConfig;
+import io.pxlite.store.device.DeviceConfig;
 import io.pxlite.store.StoreConfig;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;

@@ -1,5 +1,6 @@
 package io.pxlite.node.volume;
 
+import io.pxlite.node.volume.membership.NodeRemoval;
 import io.pxlite.api.ApiException;
 import io.pxlite.api.NodeView;
 import io.pxlite.api.StatusView;

@@ -10,11 +10,11 @@ import io.pxlite.store.OutOfRangeException;
 import java.util.concurrent.CompletionException;
 
 /** Translates what the log and the store report into the NBD errors a client sees. */
-final class OutcomeErrors {
+public final class OutcomeErrors {
   private OutcomeErrors() {}
 
   /** Throws the NBD error for a non-OK outcome; returns quietly for OK. */
-  static void check(EventOutcome outcome, String export) {
+  public static void check(EventOutcome outcome, String export) {
     if (outcome.isOk()) {
       return;
     }
@@ -28,7 +28,7 @@ final class OutcomeErrors {
   }
 
   /** The NBD error for a failed submission or read. */
-  static NbdException translate(Throwable failure, String export) {
+  public static NbdException translate(Throwable failure, String export) {
     Throwable t = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
     if (t instanceof NbdException e) {
       return e;

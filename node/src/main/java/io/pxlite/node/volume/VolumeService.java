@@ -1,5 +1,9 @@
 package io.pxlite.node.volume;
 
+import io.pxlite.node.volume.membership.NodeRemoval;
+import io.pxlite.node.volume.membership.ReplicaGroups;
+import io.pxlite.node.volume.membership.ReplicaSetChange;
+import io.pxlite.node.volume.membership.ReplicaStates;
 import io.pxlite.api.ApiException;
 import io.pxlite.api.HostAttachmentView;
 import io.pxlite.api.HostMountRequest;

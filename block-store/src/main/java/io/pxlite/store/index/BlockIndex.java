@@ -1,0 +1,94 @@
+package io.pxlite.store.index;
+
+import io.pxlite.store.StoreIOException;
+import org.rocksdb.ReadOptions;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+
+/**
+ * Lookups in the {@code blocks} column family: the stored versions of a volume's blocks. A block
+ * with no key reads as zeros, so every scan touches only blocks that were ever written.
+ */
+public final class BlockIndex {
+  /** Receives stored versions in key order. */
+  @FunctionalInterface
+  public interface VersionVisitor {
+    void visit(long blockNo, long version, byte kind, long slotAddress, int crc);
+  }
+
+  private final IndexDb db;
+
+  public BlockIndex(IndexDb db) {
+    this.db = db;
+  }
+
+  /** Appends every stored version of blocks {@code [fromBlock, toBlock)} to {@code out}, in key order. */
+  public void versions(long volumeId, long fromBlock, long toBlock, BlockVersions out) {
+    scan(volumeId, fromBlock, toBlock, optionsFor(fromBlock, toBlock), out::add);
+  }
+
+  /** Appends the versions at or below {@code limit} of blocks {@code [fromBlock, toBlock)}; per block the last one is what a reader sees. */
+  public void versionsAtOrBelow(long volumeId, long fromBlock, long toBlock, long limit, BlockVersions out) {
+    if (toBlock - fromBlock == 1) {
+      newestAtOrBelow(volumeId, fromBlock, limit, out);
+      return;
+    }
+    scan(volumeId, fromBlock, toBlock, db.scanOptions, (block, version, kind, address, crc) -> {
+      if (version <= limit) {
+        out.add(block, version, kind, address, crc);
+      }
+    });
+  }
+
+  /** Appends the newest version at or below {@code limit} of one block, if there is one. */
+  void newestAtOrBelow(long volumeId, long blockNo, long limit, BlockVersions out) {
+    byte[] key = BlockKey.of(volumeId, blockNo, limit);
+    byte[] value = new byte[BlockLocation.DATA_LENGTH];
+    try (RocksIterator it = db.iterator(db.blocks, db.blockOptions)) {
+      it.seekForPrev(key);
+      if (it.isValid()) {
+        int keyLength = it.key(key);
+        if (keyLength == BlockKey.LENGTH && BlockKey.volumeId(key) == volumeId && BlockKey.blockNo(key) == blockNo) {
+          out.add(key, value, it.value(value));
+        }
+      }
+      check(it);
+    }
+  }
+
+  /** Visits every stored version of blocks {@code [fromBlock, toBlock)} of a volume, in key order. */
+  public void scan(long volumeId, long fromBlock, long toBlock, ReadOptions options, VersionVisitor visitor) {
+    byte[] key = BlockKey.of(volumeId, fromBlock, 0);
+    byte[] value = new byte[BlockLocation.DATA_LENGTH];
+    try (RocksIterator it = db.iterator(db.blocks, options)) {
+      for (it.seek(key); it.isValid(); it.next()) {
+        if (it.key(key) != BlockKey.LENGTH) {
+          throw new StoreIOException("corrupt block index key in volume " + volumeId);
+        }
+        long block = BlockKey.blockNo(key);
+        if (BlockKey.volumeId(key) != volumeId || block >= toBlock) {
+          break;
+        }
+        int valueLength = it.value(value);
+        byte kind = BlockLocation.kind(value, valueLength);
+        boolean data = kind == BlockLocation.DATA;
+        visitor.visit(block, BlockKey.version(key), kind,
+            data ? BlockLocation.slotAddress(value) : 0, data ? BlockLocation.crc(value) : 0);
+      }
+      check(it);
+    }
+  }
+
+  /** Prefix-bounded options when the range is one block (bloom filters skip tables without it), total order otherwise. */
+  ReadOptions optionsFor(long fromBlock, long toBlock) {
+    return toBlock - fromBlock == 1 ? db.blockOptions : db.scanOptions;
+  }
+
+  private static void check(RocksIterator it) {
+    try {
+      it.status();
+    } catch (RocksDBException e) {
+      throw new StoreIOException("block index scan failed: " + e.getMessage(), e);
+    }
+  }
+}
