@@ -55,6 +55,11 @@ public final class JournalServer implements AutoCloseable {
       String nodeId, InetSocketAddress raftAddress, Path storageDir, StateMachine.Registry stateMachines) {
     try {
       Files.createDirectories(storageDir);
+      if (RatisStandIns.loaded()) {
+        LOG.info(RatisStandIns.describe());
+      } else {
+        LOG.warn(RatisStandIns.describe());
+      }
       RaftServer server = RaftServer.newBuilder()
           .setServerId(RaftPeerId.valueOf(nodeId))
           .setProperties(RaftSettings.serverProperties(storageDir, raftAddress))

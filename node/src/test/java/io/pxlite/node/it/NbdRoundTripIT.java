@@ -53,6 +53,14 @@ class NbdRoundTripIT {
         .containsPattern("(?m)^\\s*67108864\\s+67108864\\s+3\\s+hole,zero");
   }
 
+  /** The harness puts journal's jar first, as bin/pxlite-node does: Ratis runs with pxlite's stand-ins (CRC32C, timeouts). */
+  @Test
+  void theNodeRunsRatisWithPxlitesStandIns() throws Exception {
+    assertThat(java.nio.file.Files.readString(cluster.node.log()))
+        .contains("Ratis runs with pxlite's stand-ins")
+        .doesNotContain("Ratis runs without pxlite's stand-ins");
+  }
+
   @Test
   void fioRandomWritesVerifyWithCrc32c() {
     cluster.node.createVolume("fio", "256M");

@@ -146,9 +146,30 @@ public final class NodeProcess implements AutoCloseable {
         module.resolve("target/classes") + ":" + module.resolve("target/lib") + "/*");
     List<String> cmd = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx512m", "-XX:MaxDirectMemorySize=512m", "-XX:+ExitOnOutOfMemoryError", "-cp", cp, "io.pxlite.node.Main"));
+        "-Xmx512m", "-XX:MaxDirectMemorySize=512m", "-XX:+ExitOnOutOfMemoryError", "-cp", journalFirst(cp),
+        "io.pxlite.node.Main"));
     cmd.addAll(List.of(args));
     return cmd;
+  }
+
+  /**
+   * {@code cp} with journal's jar in front, as bin/pxlite-node has it: its stand-ins for two Ratis
+   * classes must shadow Ratis' own (see journal's {@code RatisStandIns}), and the order of a
+   * {@code dir/*} entry's jars is the directory's.
+   */
+  private static String journalFirst(String cp) {
+    List<String> journal = new ArrayList<>();
+    for (String entry : cp.split(":")) {
+      if (!entry.endsWith("/*")) {
+        continue;
+      }
+      try (java.util.stream.Stream<Path> jars = java.nio.file.Files.list(Path.of(entry.substring(0, entry.length() - 2)))) {
+        jars.filter(j -> j.getFileName().toString().matches("journal-.*\\.jar")).forEach(j -> journal.add(j.toString()));
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException("listing the node's class path entry " + entry, e);
+      }
+    }
+    return journal.isEmpty() ? cp : String.join(":", journal) + ":" + cp;
   }
 
   public void start() {
