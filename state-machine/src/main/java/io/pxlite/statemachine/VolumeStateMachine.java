@@ -199,6 +199,45 @@ public final class VolumeStateMachine extends BaseStateMachine {
     return known;
   }
 
+  /**
+   * The context of an entry this replica did not propose (a follower's, or a replay's): its header
+   * only. Ratis makes it when the entry is appended and keeps it until the entry is applied, and a
+   * replica catching up appends far faster than it applies: with the entry in it, every payload
+   * between the two stayed on the heap (a node catching up a minute of writes ran out of memory).
+   * {@link #applyTransaction} reads such an entry back from the log, whose cache Ratis bounds.
+   */
+  @Override
+  public TransactionContext startTransaction(LogEntryProto entry, org.apache.ratis.proto.RaftProtos.RaftPeerRole role) {
+    LogEntryProto header = entry.hasStateMachineLogEntry()
+        ? entry.toBuilder().setStateMachineLogEntry(
+            entry.getStateMachineLogEntry().toBuilder().setLogData(ByteString.EMPTY)).build()
+        : entry;
+    return TransactionContext.newBuilder().setStateMachine(this).setLogEntry(header).setServerRole(role).build();
+  }
+
+  /** An entry's events: from its context when this replica proposed it, else read back from the log. */
+  private ByteString eventsOf(LogEntryProto entry) {
+    ByteString events = entry.getStateMachineLogEntry().getLogData();
+    if (!events.isEmpty()) {
+      return events;
+    }
+    LogEntryProto logged;
+    try {
+      logged = getServer().get().getDivision(getGroupId()).getRaftLog().get(entry.getIndex());
+    } catch (IOException | java.util.concurrent.ExecutionException e) {
+      throw new IllegalStateException("cannot read log entry " + entry.getIndex() + " of group " + getGroupId()
+          + " back to apply it: " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted reading log entry " + entry.getIndex() + " of group " + getGroupId(), e);
+    }
+    if (logged == null || logged.getTerm() != entry.getTerm()) {
+      throw new IllegalStateException("log entry " + entry.getIndex() + " (term " + entry.getTerm() + ") of group "
+          + getGroupId() + " is no longer in the log to be applied: found " + (logged == null ? "none" : "term " + logged.getTerm()));
+    }
+    return logged.getStateMachineLogEntry().getLogData();
+  }
+
   @Override
   public CompletableFuture<Message> applyTransaction(TransactionContext trx) {
     LogEntryProto entry = trx.getLogEntry();
@@ -211,7 +250,15 @@ public final class VolumeStateMachine extends BaseStateMachine {
         // Never read: a witness never leads, so it answers no client.
         return CompletableFuture.completedFuture(Message.EMPTY);
       }
-      ByteString outcome = applier.applyEntry(at, entry.getStateMachineLogEntry().getLogData());
+      ByteString events;
+      try {
+        events = eventsOf(entry);
+      } catch (IllegalStateException e) {
+        // Like any failure to apply: this replica can no longer vouch for its state (see EventApplier).
+        return CompletableFuture.completedFuture(Message.valueOf(io.pxlite.journal.event.EventOutcome.failed(
+            io.pxlite.journal.event.EventOutcome.Code.REPLICA_UNHEALTHY, applier.markUnhealthy(at, "reading back", e)).encode()));
+      }
+      ByteString outcome = applier.applyEntry(at, events);
       updateLastAppliedTermIndex(entry.getTerm(), entry.getIndex());
       return CompletableFuture.completedFuture(Message.valueOf(outcome));
     } finally {
