@@ -28,6 +28,8 @@ SECS=${SECONDS_PER_RUN:-15}
 SIZE=${SIZE:-1G}
 work=${BENCH_DIR:-$(mktemp -d /var/tmp/pxlite-bench.XXXXXX)}
 mkdir -p "$work"
+# mktemp makes it 0700; the pgbench part runs PostgreSQL as user postgres inside it.
+chmod 755 "$work"
 "$top/bin/pxlite-packages"
 [ -d "$top/node/target/lib" ] || (cd "$top" && mvn -B -q -DskipTests package)
 
