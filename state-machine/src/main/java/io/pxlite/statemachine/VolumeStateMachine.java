@@ -1,6 +1,8 @@
 package io.pxlite.statemachine;
 
 import io.pxlite.journal.ReplicaGroup;
+import io.pxlite.journal.event.EventOutcome;
+import io.pxlite.journal.event.EventOutcome.Code;
 import io.pxlite.journal.event.MalformedEventException;
 import io.pxlite.journal.event.VolumeQuery;
 import io.pxlite.store.ApplyPosition;
@@ -9,6 +11,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
+import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
@@ -47,6 +50,8 @@ public final class VolumeStateMachine extends BaseStateMachine {
   private ExportSessions exports;
   private volatile ReplicaRebuild rebuild;
   private volatile boolean closed;
+  /** This group's Raft log, where entries a follower appended are read back to be applied; found on first use, on the apply thread. */
+  private org.apache.ratis.server.raftlog.RaftLog log;
   /** Stops this group hearing of its store's failure, once the group is closed. */
   private Runnable storeFailureSubscription = () -> {};
 
@@ -207,7 +212,7 @@ public final class VolumeStateMachine extends BaseStateMachine {
    * {@link #applyTransaction} reads such an entry back from the log, whose cache Ratis bounds.
    */
   @Override
-  public TransactionContext startTransaction(LogEntryProto entry, org.apache.ratis.proto.RaftProtos.RaftPeerRole role) {
+  public TransactionContext startTransaction(LogEntryProto entry, RaftPeerRole role) {
     LogEntryProto header = entry.hasStateMachineLogEntry()
         ? entry.toBuilder().setStateMachineLogEntry(
             entry.getStateMachineLogEntry().toBuilder().setLogData(ByteString.EMPTY)).build()
@@ -223,7 +228,10 @@ public final class VolumeStateMachine extends BaseStateMachine {
     }
     LogEntryProto logged;
     try {
-      logged = getServer().get().getDivision(getGroupId()).getRaftLog().get(entry.getIndex());
+      if (log == null) {
+        log = getServer().get().getDivision(getGroupId()).getRaftLog();
+      }
+      logged = log.get(entry.getIndex());
     } catch (IOException | java.util.concurrent.ExecutionException e) {
       throw new IllegalStateException("cannot read log entry " + entry.getIndex() + " of group " + getGroupId()
           + " back to apply it: " + e.getMessage(), e);
@@ -255,8 +263,8 @@ public final class VolumeStateMachine extends BaseStateMachine {
         events = eventsOf(entry);
       } catch (IllegalStateException e) {
         // Like any failure to apply: this replica can no longer vouch for its state (see EventApplier).
-        return CompletableFuture.completedFuture(Message.valueOf(io.pxlite.journal.event.EventOutcome.failed(
-            io.pxlite.journal.event.EventOutcome.Code.REPLICA_UNHEALTHY, applier.markUnhealthy(at, "reading back", e)).encode()));
+        return CompletableFuture.completedFuture(Message.valueOf(
+            EventOutcome.failed(Code.REPLICA_UNHEALTHY, applier.markUnhealthy(at, "reading back", e)).encode()));
       }
       ByteString outcome = applier.applyEntry(at, events);
       updateLastAppliedTermIndex(entry.getTerm(), entry.getIndex());
