@@ -160,8 +160,9 @@ final class EventApplier {
   }
 
   private EventOutcome refused(ApplyPosition at, Code code, RuntimeException e) {
-    if (code == Code.NO_SPACE || code == Code.IO_ERROR) {
-      // Local conditions, not decided by the event: another replica may have applied it.
+    if (code == Code.NO_SPACE || code == Code.IO_ERROR || code == Code.MALFORMED || code == Code.NO_SUCH_VOLUME) {
+      // Local conditions, not decided by the event (another replica may have applied it), or an event
+      // pxlite's own writers never make: either way the log says why this replica skipped it.
       LOG.warn("group {}: refused the event at log index {} part {}: {} ({})", at.stream(), at.index(), at.part(), code,
           e.getMessage());
     }

@@ -243,7 +243,12 @@ public final class VolumeStateMachine extends BaseStateMachine {
       throw new IllegalStateException("log entry " + entry.getIndex() + " (term " + entry.getTerm() + ") of group "
           + getGroupId() + " is no longer in the log to be applied: found " + (logged == null ? "none" : "term " + logged.getTerm()));
     }
-    return logged.getStateMachineLogEntry().getLogData();
+    ByteString readBack = logged.getStateMachineLogEntry().getLogData();
+    if (readBack.isEmpty()) {
+      // pxlite never logs an empty entry: skipping it as malformed would lose whatever it held.
+      throw new IllegalStateException("log entry " + entry.getIndex() + " of group " + getGroupId() + " read back empty");
+    }
+    return readBack;
   }
 
   @Override
