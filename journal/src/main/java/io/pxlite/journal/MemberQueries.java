@@ -28,7 +28,7 @@ import org.apache.ratis.util.TimeDuration;
  * side keeps a single sequence; and an ordered client's first act is a dummy watch to the leader. When
  * that watch, refused by a follower, was retried to the server a rebuild was reading from, the server
  * took its sequence number 1 for a new start: the rebuild's next requests were never answered, and the
- * replica stayed unbuilt (ReplicaLifecycleIT, about half of its runs). Stale reads therefore go as
+ * replica stayed unbuilt (ReplicaLifecycleIT, 3 of 4 runs). Stale reads therefore go as
  * blocking calls, each on a stream of its own, and caught-up reads by Ratis' unordered async path.
  */
 public final class MemberQueries implements AutoCloseable {
