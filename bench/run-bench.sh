@@ -17,7 +17,7 @@
 # on ext4 on the local disk (a directory in the work dir), on nbdkit's file plugin through the
 # attach path volumes use here (nbdfuse + losetup), and on repl-1 and repl-3 pxlite volumes
 # attached with `pxctl host attach` and mounted; PGBENCH=0 skips it.
-#   FIO=0 skips the fio part.
+#   FIO=0 skips the fio part; WORKLOADS="randwrite-4k qd1write-4k" runs only those.
 #   PROFILE=1 also records a JFR profile per node over the whole run (node<n>.jfr in the work dir)
 #   and prints its top frames (bench/top-frames.py).
 #   bench/run-bench.sh            RUNS=3 SECONDS_PER_RUN=15 SIZE=1G by default; BENCH_DIR=work dir
@@ -191,7 +191,7 @@ for t in "${targets[@]}"; do
   fio --name=fill "${engine[@]}" --rw=write --bs=1m --iodepth=8 --size="$SIZE" >/dev/null
 done
 
-workloads=(seqwrite-1m randwrite-4k randread-4k qd1write-4k)
+workloads=(${WORKLOADS:-seqwrite-1m randwrite-4k randread-4k qd1write-4k})
 declare -A iops mbps p50 p99 cpu
 for w in "${workloads[@]}"; do
   for t in "${targets[@]}"; do

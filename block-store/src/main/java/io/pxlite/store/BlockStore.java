@@ -108,6 +108,46 @@ public final class BlockStore implements AutoCloseable {
     }, null));
   }
 
+  /**
+   * Applies {@code writes} to one volume at parts {@code first.part()}, {@code first.part() + 1}, … of
+   * one log entry, as one change. The store ends exactly as after one {@link #write} per part (same
+   * block versions, slots' contents and applied position), with one index batch and one device
+   * write per run of consecutive slots for them all. The writes must touch pairwise distinct blocks.
+   * If any of them would be refused (out of range, no space, no such volume, a block to merge into
+   * that fails its checksum), none is applied and that refusal is thrown: the caller then applies
+   * them one by one to learn each one's outcome. Parts already applied (a replay) are skipped.
+   */
+  public void writeAll(ApplyPosition first, long volumeId, List<EntryWrite> writes) {
+    if (writes.isEmpty()) {
+      return;
+    }
+    ApplyPosition last = first.part(first.part() + writes.size() - 1);
+    apply(last, () -> {
+      int skip = 0;
+      while (!applied.isNew(first.part(first.part() + skip))) {
+        skip++;
+      }
+      List<EntryWrite> fresh = writes.subList(skip, writes.size());
+      Volume volume = catalog.volumeForChange(volumeId);
+      volume.lock.lock();
+      try {
+        volume.checkLive();
+        for (EntryWrite w : fresh) {
+          ByteRange.within(w.offset(), w.data().remaining(), volume.sizeBytes(), "write", "volume", volumeId);
+        }
+        // One write per part would give each part the version one above the part before it.
+        long lastVersion;
+        try (IndexChange change = change(last)) {
+          lastVersion = writer.writeAll(change, volume, volume.versionFor(first.index()), fresh);
+          change.commit(volume);
+        }
+        volume.advanceClock(lastVersion);
+      } finally {
+        volume.lock.unlock();
+      }
+    });
+  }
+
   /** Makes {@code [offset, offset+length)} read as zeros, releasing whole blocks (TRIM, WRITE_ZEROES). */
   public void zero(ApplyPosition at, long volumeId, long offset, long length) {
     apply(at, () -> changeBlocks(at, volumeId, (change, volume, version) -> {

@@ -45,6 +45,46 @@ final class VolumeWriter {
 
   /** Writes {@code data} (position to limit, left unchanged) at {@code offset}; partial blocks merge with the stored block. */
   void write(IndexChange change, Volume volume, long version, long offset, ByteBuffer data) {
+    SlotRuns writes = new SlotRuns(pool, data.remaining() / BLOCK + 2);
+    try (BlockIndex.Cursor lookup = index.cursor()) {
+      write(change, lookup, writes, volume, version, offset, data);
+    }
+    // Before the caller commits the index change: no index entry may point at a slot not yet written.
+    writes.writeAll();
+  }
+
+  /**
+   * Writes {@code writes} in order, the i-th with version {@code firstVersion + i}, as
+   * {@link #write(IndexChange, Volume, long, long, ByteBuffer)} would one after another: their blocks
+   * are pairwise distinct, so none reads what another changes. One index iterator serves every
+   * lookup and the slot writes of all of them go out together, one per run of slots.
+   *
+   * @return the version of the last write
+   */
+  long writeAll(IndexChange change, Volume volume, long firstVersion, java.util.List<EntryWrite> writes) {
+    int blocks = 0;
+    for (EntryWrite w : writes) {
+      blocks += w.data().remaining() / BLOCK + 2;
+    }
+    SlotRuns slots = new SlotRuns(pool, blocks);
+    long version = firstVersion;
+    try (BlockIndex.Cursor lookup = index.cursor()) {
+      for (EntryWrite w : writes) {
+        write(change, lookup, slots, volume, version++, w.offset(), w.data());
+      }
+    }
+    // Before the caller commits the index change: no index entry may point at a slot not yet written.
+    slots.writeAll();
+    return version - 1;
+  }
+
+  /**
+   * Like {@link #write(IndexChange, Volume, long, long, ByteBuffer)}, but adds its slot writes to
+   * {@code writes} for the caller to issue (before it commits the change), and looks up stored
+   * versions through {@code lookup}: the writes of one change must touch distinct blocks.
+   */
+  void write(IndexChange change, BlockIndex.Cursor lookup, SlotRuns writes, Volume volume, long version, long offset,
+      ByteBuffer data) {
     int length = data.remaining();
     if (length == 0) {
       return;
@@ -52,7 +92,7 @@ final class VolumeWriter {
     long first = offset / BLOCK;
     int count = (int) ((offset + length - 1) / BLOCK - first + 1);
     BlockVersions stored = new BlockVersions(count + 2);
-    index.versions(volume.id, first, first + count, stored);
+    lookup.versions(volume.id, first, first + count, stored);
 
     ByteBuffer[] payloads = new ByteBuffer[count];
     int[] sourceOffsets = new int[count]; // where a whole block lies in data; -1 for a merged one
@@ -86,7 +126,6 @@ final class VolumeWriter {
     }
 
     LongList slots = allocate(change, dataBlocks);
-    SlotRuns writes = new SlotRuns(pool, dataBlocks);
     long[] snapshots = volume.snapshotIndexes();
     for (int i = 0, cursor = 0, next = 0; i < count; i++) {
       long block = first + i;
@@ -106,8 +145,6 @@ final class VolumeWriter {
       }
       cursor = end;
     }
-    // Before the caller commits the index change: no index entry may point at a slot not yet written.
-    writes.writeAll();
   }
 
   /** Makes {@code [offset, offset+length)} read as zeros: whole blocks lose their data, partial ones are rewritten. */

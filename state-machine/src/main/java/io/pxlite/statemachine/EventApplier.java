@@ -69,13 +69,48 @@ final class EventApplier {
       return refused(at, Code.MALFORMED, e).encode();
     }
     if (event instanceof VolumeEvent.Batch batch) {
-      List<EventOutcome> outcomes = new ArrayList<>(batch.events().size());
-      for (int part = 0; part < batch.events().size(); part++) {
-        outcomes.add(apply(at.part(part), batch.events().get(part)));
+      List<VolumeEvent> events = batch.events();
+      List<EventOutcome> outcomes = new ArrayList<>(events.size());
+      for (int part = 0; part < events.size(); ) {
+        int end = WriteRuns.endOfRun(events, part);
+        if (end - part > 1 && applyRun(at, events, part, end)) {
+          for (int i = part; i < end; i++) {
+            outcomes.add(EventOutcome.ok());
+          }
+        } else {
+          // A single event, or a run not applied as a whole (refused, or this replica is unhealthy):
+          // each part gets its own outcome.
+          for (int i = part; i < end; i++) {
+            outcomes.add(apply(at.part(i), events.get(i)));
+          }
+        }
+        part = end;
       }
       return EventOutcome.encodeAll(outcomes);
     }
     return apply(at, event).encode();
+  }
+
+  /**
+   * Applies writes {@code [from, to)} of a batch as one change.
+   *
+   * @return true if they were applied; false if the store refused them (nothing applied: the caller
+   *     applies them one by one for their outcomes) or this replica is, or just turned, unhealthy
+   */
+  private boolean applyRun(ApplyPosition at, List<VolumeEvent> events, int from, int to) {
+    if (unhealthy != null) {
+      return false;
+    }
+    try {
+      store.writeAll(at.part(from), ((Write) events.get(from)).volumeId(), WriteRuns.writesOf(events, from, to));
+      return true;
+    } catch (MalformedEventException | OutOfRangeException | NoSuchVolumeException | OutOfSpaceException
+        | ReadOnlyViewException | ChecksumMismatchException e) {
+      return false;
+    } catch (RuntimeException e) {
+      markUnhealthy(at.part(from), "applying", e);
+      return false;
+    }
   }
 
   EventOutcome apply(ApplyPosition at, VolumeEvent event) {

@@ -8,27 +8,35 @@ import java.nio.ByteBuffer;
  * The slot writes of one change, issued as one positional write per run of consecutive slots on a
  * device instead of one per block. Slots are allocated in order, so a large write usually lands in
  * one run: a 1 MiB write is one {@code pwrite} of 1 MiB, straight from the bytes it arrived in when
- * its blocks lie next to each other there.
+ * its blocks lie next to each other there; the 4 KiB writes of one log entry, applied as one change,
+ * are one {@code pwrite} of their blocks gathered.
  */
 public final class SlotRuns {
   private static final int BLOCK = BlockStore.BLOCK_SIZE;
 
   private final DevicePool pool;
-  private final long[] addresses;
-  private final ByteBuffer[] sources;
-  private final int[] offsets;
+  private long[] addresses;
+  private ByteBuffer[] sources;
+  private int[] offsets;
   private int size;
 
-  /** @param capacity the most blocks that will be added */
+  /** @param capacity how many blocks to make room for at first (more may be added) */
   public SlotRuns(DevicePool pool, int capacity) {
     this.pool = pool;
-    this.addresses = new long[capacity];
-    this.sources = new ByteBuffer[capacity];
-    this.offsets = new int[capacity];
+    int c = Math.max(capacity, 1);
+    this.addresses = new long[c];
+    this.sources = new ByteBuffer[c];
+    this.offsets = new int[c];
   }
 
   /** Adds a block to write into the slot at {@code address}: the 4 KiB of {@code source} at absolute index {@code offset}. */
   public void add(long address, ByteBuffer source, int offset) {
+    if (size == addresses.length) {
+      int c = size * 2;
+      addresses = java.util.Arrays.copyOf(addresses, c);
+      sources = java.util.Arrays.copyOf(sources, c);
+      offsets = java.util.Arrays.copyOf(offsets, c);
+    }
     addresses[size] = address;
     sources[size] = source;
     offsets[size] = offset;

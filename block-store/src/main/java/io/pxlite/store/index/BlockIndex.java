@@ -27,6 +27,45 @@ public final class BlockIndex {
     scan(volumeId, fromBlock, toBlock, optionsFor(fromBlock, toBlock), out::add);
   }
 
+  /**
+   * A reader of stored versions for many lookups in a row (the writes of one log entry): it opens
+   * its iterators once, not per lookup. It reads the index as it was when each iterator opened, so
+   * it suits only lookups whose blocks no change committed meanwhile touched.
+   */
+  public Cursor cursor() {
+    return new Cursor();
+  }
+
+  /** See {@link #cursor}. Not thread-safe; close it to release its iterators. */
+  public final class Cursor implements AutoCloseable {
+    private RocksIterator oneBlock;
+    private RocksIterator manyBlocks;
+
+    private Cursor() {
+    }
+
+    /** Appends every stored version of blocks {@code [fromBlock, toBlock)} to {@code out}, in key order. */
+    public void versions(long volumeId, long fromBlock, long toBlock, BlockVersions out) {
+      RocksIterator it;
+      if (toBlock - fromBlock == 1) {
+        it = oneBlock != null ? oneBlock : (oneBlock = db.iterator(db.blocks, db.blockOptions));
+      } else {
+        it = manyBlocks != null ? manyBlocks : (manyBlocks = db.iterator(db.blocks, db.scanOptions));
+      }
+      scanWith(it, volumeId, fromBlock, toBlock, out::add);
+    }
+
+    @Override
+    public void close() {
+      if (oneBlock != null) {
+        oneBlock.close();
+      }
+      if (manyBlocks != null) {
+        manyBlocks.close();
+      }
+    }
+  }
+
   /** Appends the versions at or below {@code limit} of blocks {@code [fromBlock, toBlock)}; per block the last one is what a reader sees. */
   public void versionsAtOrBelow(long volumeId, long fromBlock, long toBlock, long limit, BlockVersions out) {
     if (toBlock - fromBlock == 1) {
@@ -58,25 +97,29 @@ public final class BlockIndex {
 
   /** Visits every stored version of blocks {@code [fromBlock, toBlock)} of a volume, in key order. */
   public void scan(long volumeId, long fromBlock, long toBlock, ReadOptions options, VersionVisitor visitor) {
+    try (RocksIterator it = db.iterator(db.blocks, options)) {
+      scanWith(it, volumeId, fromBlock, toBlock, visitor);
+    }
+  }
+
+  private static void scanWith(RocksIterator it, long volumeId, long fromBlock, long toBlock, VersionVisitor visitor) {
     byte[] key = BlockKey.of(volumeId, fromBlock, 0);
     byte[] value = new byte[BlockLocation.DATA_LENGTH];
-    try (RocksIterator it = db.iterator(db.blocks, options)) {
-      for (it.seek(key); it.isValid(); it.next()) {
-        if (it.key(key) != BlockKey.LENGTH) {
-          throw new StoreIOException("corrupt block index key in volume " + volumeId);
-        }
-        long block = BlockKey.blockNo(key);
-        if (BlockKey.volumeId(key) != volumeId || block >= toBlock) {
-          break;
-        }
-        int valueLength = it.value(value);
-        byte kind = BlockLocation.kind(value, valueLength);
-        boolean data = kind == BlockLocation.DATA;
-        visitor.visit(block, BlockKey.version(key), kind,
-            data ? BlockLocation.slotAddress(value) : 0, data ? BlockLocation.crc(value) : 0);
+    for (it.seek(key); it.isValid(); it.next()) {
+      if (it.key(key) != BlockKey.LENGTH) {
+        throw new StoreIOException("corrupt block index key in volume " + volumeId);
       }
-      check(it);
+      long block = BlockKey.blockNo(key);
+      if (BlockKey.volumeId(key) != volumeId || block >= toBlock) {
+        break;
+      }
+      int valueLength = it.value(value);
+      byte kind = BlockLocation.kind(value, valueLength);
+      boolean data = kind == BlockLocation.DATA;
+      visitor.visit(block, BlockKey.version(key), kind,
+          data ? BlockLocation.slotAddress(value) : 0, data ? BlockLocation.crc(value) : 0);
     }
+    check(it);
   }
 
   /** Prefix-bounded options when the range is one block (bloom filters skip tables without it), total order otherwise. */
