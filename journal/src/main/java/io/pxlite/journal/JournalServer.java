@@ -318,6 +318,31 @@ public final class JournalServer implements AutoCloseable {
     }
   }
 
+  /** For tests: the index of the last entry in this node's log of {@code group}, -1 if there is none. */
+  public long lastLogIndexForTest(ReplicaGroup group) throws IOException {
+    TermIndex last = server.getDivision(group.id()).getRaftLog().getLastEntryTermIndex();
+    return last == null ? -1 : last.getIndex();
+  }
+
+  /**
+   * For tests: checkpoints this node's replica of {@code group} (as {@link LogRetention} does, on
+   * the apply thread), then purges its log up to {@code index}.
+   *
+   * @return the index of the first entry left in the log
+   */
+  public long checkpointAndPurgeForTest(ReplicaGroup group, long index) throws Exception {
+    org.apache.ratis.protocol.RaftClientReply reply = server.snapshotManagementAsync(
+        org.apache.ratis.protocol.SnapshotManagementRequest.newCreate(
+            org.apache.ratis.protocol.ClientId.randomId(), server.getId(), group.id(), 1, 30_000, 1))
+        .get(60, java.util.concurrent.TimeUnit.SECONDS);
+    if (!reply.isSuccess()) {
+      throw new JournalException("checkpoint of group " + group.id() + " failed: " + reply.getException());
+    }
+    RaftServer.Division division = server.getDivision(group.id());
+    division.getRaftLog().purge(index).get(60, java.util.concurrent.TimeUnit.SECONDS);
+    return division.getRaftLog().getStartIndex();
+  }
+
   @Override
   public void close() {
     retention.close();
