@@ -6,6 +6,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -16,15 +17,30 @@ import java.util.function.Supplier;
  * Carries out a validated request against the export. Reads and allocation queries may block, so
  * they run on the blocking executor, never on an I/O thread; writes, zeroes and flushes return
  * futures that complete once durable, which is exactly what FUA and FLUSH require.
+ *
+ * <p>Reads are not handed to the executor one by one: those that arrive in one read from the socket
+ * wait until {@link #startPendingReads()} and then go out in at most {@code readTasks} tasks, each
+ * serving its share in turn. A deep client queue then costs a few thread hand-offs per socket read
+ * instead of one per request (measured: the hand-offs, not the reads, were most of a 4 KiB read's
+ * CPU), while as many reads run at once as before, since the executor has {@code readTasks} threads.
+ * One instance serves one connection, on its event loop only.
  */
 final class ExportCommands {
   private final NbdExport export;
   private final Executor blocking;
+  private final int readTasks;
   private final ByteBufAllocator allocator;
+  private final List<PendingRead> pendingReads = new ArrayList<>();
 
-  ExportCommands(NegotiatedExport negotiated, Executor blocking, ByteBufAllocator allocator) {
+  private record PendingRead(TransmissionRequest request, CompletableFuture<TransmissionReply> reply) {}
+
+  ExportCommands(NegotiatedExport negotiated, Executor blocking, int readTasks, ByteBufAllocator allocator) {
+    if (readTasks < 1) {
+      throw new IllegalArgumentException("reads need at least one task, got " + readTasks);
+    }
     this.export = negotiated.export();
     this.blocking = blocking;
+    this.readTasks = readTasks;
     this.allocator = allocator;
   }
 
@@ -42,7 +58,7 @@ final class ExportCommands {
       case CMD_READ -> empty
           ? CompletableFuture.completedFuture(
               new TransmissionReply.ReadData(cookie, request.offset(), Unpooled.EMPTY_BUFFER))
-          : onBlockingExecutor(() -> read(request));
+          : readLater(request);
       case CMD_WRITE -> empty
           ? CompletableFuture.completedFuture(done)
           : export.write(request.offset(), request.content().nioBuffer()).thenApply(v -> done);
@@ -58,6 +74,44 @@ final class ExportCommands {
       case CMD_BLOCK_STATUS -> onBlockingExecutor(() -> blockStatus(request));
       default -> throw new IllegalStateException("the validator let through " + request);
     };
+  }
+
+  private CompletableFuture<TransmissionReply> readLater(TransmissionRequest request) {
+    CompletableFuture<TransmissionReply> reply = new CompletableFuture<>();
+    pendingReads.add(new PendingRead(request, reply));
+    return reply;
+  }
+
+  /**
+   * Starts the reads that {@link #run} has queued since the last call, spread evenly over at most
+   * {@code readTasks} executor tasks (in arrival order within each). Call it once the socket read
+   * that brought them is done; a read queued and never started would never be answered.
+   */
+  void startPendingReads() {
+    int n = pendingReads.size();
+    if (n == 0) {
+      return;
+    }
+    List<PendingRead> reads = List.copyOf(pendingReads);
+    pendingReads.clear();
+    int tasks = Math.min(n, readTasks);
+    for (int t = 0; t < tasks; t++) {
+      List<PendingRead> share = reads.subList(n * t / tasks, n * (t + 1) / tasks);
+      try {
+        blocking.execute(() -> share.forEach(this::serve));
+      } catch (RejectedExecutionException e) {
+        NbdException shutdown = new NbdException(NbdError.ESHUTDOWN, "server is shutting down", e);
+        share.forEach(p -> p.reply().completeExceptionally(shutdown));
+      }
+    }
+  }
+
+  private void serve(PendingRead pending) {
+    try {
+      pending.reply().complete(read(pending.request()));
+    } catch (RuntimeException | Error e) {
+      pending.reply().completeExceptionally(e);
+    }
   }
 
   private TransmissionReply read(TransmissionRequest request) {

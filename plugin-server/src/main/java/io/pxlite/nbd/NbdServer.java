@@ -25,7 +25,7 @@ public final class NbdServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(NbdServer.class);
 
   /** Threads for export calls that may block (reads, allocation queries), shared by all connections. */
-  private static final int BLOCKING_THREADS = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
+  static final int BLOCKING_THREADS = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
 
   private static final int IO_THREADS = Math.max(2, Runtime.getRuntime().availableProcessors());
 

@@ -10,11 +10,14 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.EventExecutor;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,8 +27,10 @@ import org.slf4j.LoggerFactory;
  * the work in flight by pausing reads, and on {@code NBD_CMD_DISC} (or the end of the client's input)
  * closes once every in-flight request has been answered.
  *
- * <p>All fields are touched on the channel's event loop only; completions arriving on export or
- * executor threads are handed back to it.
+ * <p>All fields but the queue of finished replies are touched on the channel's event loop only.
+ * Completions arriving on export or executor threads join that queue; one task on the event loop
+ * writes whatever has gathered and flushes once, so a deep queue of small requests costs one
+ * hand-off and one socket write per batch of replies, not per reply.
  */
 final class TransmissionSession extends ChannelInboundHandlerAdapter {
   /** Requests in flight before reading pauses; deep enough for any real client queue. */
@@ -41,6 +46,9 @@ final class TransmissionSession extends ChannelInboundHandlerAdapter {
   private final RequestValidator validator;
   private ExportCommands commands;
 
+  private final Queue<Finished> finished = new ConcurrentLinkedQueue<>();
+  private final AtomicBoolean replyTaskPending = new AtomicBoolean();
+
   private int inFlightRequests;
   private long inFlightBytes;
   private boolean disconnecting;
@@ -53,7 +61,7 @@ final class TransmissionSession extends ChannelInboundHandlerAdapter {
 
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
-    commands = new ExportCommands(negotiated, blocking, ctx.alloc());
+    commands = new ExportCommands(negotiated, blocking, NbdServer.BLOCKING_THREADS, ctx.alloc());
   }
 
   @Override
@@ -78,6 +86,13 @@ final class TransmissionSession extends ChannelInboundHandlerAdapter {
     start(ctx, request);
   }
 
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    // The reads of this socket read were queued by start(); now they go out together.
+    commands.startPendingReads();
+    ctx.fireChannelReadComplete();
+  }
+
   private void start(ChannelHandlerContext ctx, TransmissionRequest request) {
     long cost = request.memoryCost();
     inFlightRequests++;
@@ -94,17 +109,33 @@ final class TransmissionSession extends ChannelInboundHandlerAdapter {
       // The export is done with the payload once its future completes.
       request.release();
       TransmissionReply outcome = failure == null ? result : failed(request, failure);
-      onEventLoop(ctx, outcome, () -> finish(ctx, outcome, cost));
+      finished.add(new Finished(outcome, cost));
+      if (replyTaskPending.compareAndSet(false, true)) {
+        onEventLoop(ctx, () -> writeFinished(ctx));
+      }
     });
   }
 
-  private void finish(ChannelHandlerContext ctx, TransmissionReply reply, long cost) {
-    inFlightRequests--;
-    inFlightBytes -= cost;
-    if (ctx.channel().isActive()) {
-      ctx.writeAndFlush(reply).addListener(ChannelFutureListener.FIRE_EXCEPTION_ON_FAILURE);
-    } else {
-      ReferenceCountUtil.release(reply);
+  private record Finished(TransmissionReply reply, long cost) {}
+
+  /** Writes every reply finished so far, flushes once, then lets reading go on if the budget allows. */
+  private void writeFinished(ChannelHandlerContext ctx) {
+    // Cleared first: a reply added from now on schedules another run, so none is left behind.
+    replyTaskPending.set(false);
+    boolean active = ctx.channel().isActive();
+    int written = 0;
+    for (Finished f; (f = finished.poll()) != null; ) {
+      inFlightRequests--;
+      inFlightBytes -= f.cost();
+      if (active) {
+        ctx.write(f.reply()).addListener(ChannelFutureListener.FIRE_EXCEPTION_ON_FAILURE);
+        written++;
+      } else {
+        ReferenceCountUtil.release(f.reply());
+      }
+    }
+    if (written > 0) {
+      ctx.flush();
     }
     if (disconnecting) {
       closeWhenDrained(ctx);
@@ -129,8 +160,8 @@ final class TransmissionSession extends ChannelInboundHandlerAdapter {
         "I/O error on export '" + negotiated.export().name() + "' (details in the server log)");
   }
 
-  /** Runs {@code task} on the channel's event loop; if the loop is gone, frees the reply instead. */
-  private static void onEventLoop(ChannelHandlerContext ctx, TransmissionReply reply, Runnable task) {
+  /** Runs {@code task} on the channel's event loop; if the loop is gone, frees the finished replies instead. */
+  private void onEventLoop(ChannelHandlerContext ctx, Runnable task) {
     EventExecutor loop = ctx.executor();
     if (loop.inEventLoop()) {
       task.run();
@@ -139,8 +170,10 @@ final class TransmissionSession extends ChannelInboundHandlerAdapter {
     try {
       loop.execute(task);
     } catch (RejectedExecutionException e) {
-      // Shut down with the server: the connection is closed and nobody will read this reply.
-      ReferenceCountUtil.release(reply);
+      // Shut down with the server: the connection is closed and nobody will read these replies.
+      for (Finished f; (f = finished.poll()) != null; ) {
+        ReferenceCountUtil.release(f.reply());
+      }
     }
   }
 
@@ -174,6 +207,7 @@ final class TransmissionSession extends ChannelInboundHandlerAdapter {
   public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
     if (event instanceof ChannelInputShutdownEvent) {
       disconnecting = true;
+      commands.startPendingReads();
       closeWhenDrained(ctx);
       return;
     }
@@ -190,6 +224,8 @@ final class TransmissionSession extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+    // Normally none are left; any that are still finish, so their requests are freed (replies dropped).
+    commands.startPendingReads();
     if (inFlightRequests > 0) {
       log.debug("{} closed with {} requests in flight; their replies will be dropped",
           ConnectionFaultHandler.describe(ctx.channel()), inFlightRequests);
