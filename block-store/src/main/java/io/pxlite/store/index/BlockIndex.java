@@ -16,6 +16,9 @@ public final class BlockIndex {
     void visit(long blockNo, long version, byte kind, long slotAddress, int crc);
   }
 
+  /** Head reads of at most this many blocks (32 KiB) go through the head cache. */
+  private static final int CACHED_RANGE_BLOCKS = 8;
+
   private final IndexDb db;
 
   public BlockIndex(IndexDb db) {
@@ -72,6 +75,10 @@ public final class BlockIndex {
       newestAtOrBelow(volumeId, fromBlock, limit, out);
       return;
     }
+    if (limit == Long.MAX_VALUE && toBlock - fromBlock <= CACHED_RANGE_BLOCKS) {
+      headsOfRange(volumeId, fromBlock, toBlock, out);
+      return;
+    }
     scan(volumeId, fromBlock, toBlock, db.scanOptions, (block, version, kind, address, crc) -> {
       if (version <= limit) {
         out.add(block, version, kind, address, crc);
@@ -79,8 +86,47 @@ public final class BlockIndex {
     });
   }
 
-  /** Appends the newest version at or below {@code limit} of one block, if there is one. */
+  /**
+   * The head versions of a short range: from the head cache if it holds every block, else from one
+   * scan, whose newest version per block then enters the cache.
+   */
+  private void headsOfRange(long volumeId, long fromBlock, long toBlock, BlockVersions out) {
+    int start = out.size();
+    long block = fromBlock;
+    while (block < toBlock && db.heads.find(volumeId, block, out)) {
+      block++;
+    }
+    if (block == toBlock) {
+      return;
+    }
+    out.truncate(start);
+    int n = (int) (toBlock - fromBlock);
+    long[] stamps = new long[n];
+    for (int i = 0; i < n; i++) {
+      stamps[i] = db.heads.stamp(volumeId, fromBlock + i);
+    }
+    scan(volumeId, fromBlock, toBlock, db.scanOptions, out::add);
+    for (int i = start; i < out.size(); ) {
+      int next = out.endOfBlock(i);
+      int newest = next - 1;
+      long b = out.blockNo(newest);
+      db.heads.admit(stamps[(int) (b - fromBlock)], volumeId, b,
+          out.version(newest), out.kind(newest), out.address(newest), out.crc(newest));
+      i = next;
+    }
+  }
+
+  /**
+   * Appends the newest version at or below {@code limit} of one block, if there is one. A read of
+   * the head ({@code limit} {@code Long.MAX_VALUE}) is served from the head cache when it can be and
+   * fills it when not.
+   */
   void newestAtOrBelow(long volumeId, long blockNo, long limit, BlockVersions out) {
+    boolean head = limit == Long.MAX_VALUE;
+    if (head && db.heads.find(volumeId, blockNo, out)) {
+      return;
+    }
+    long stamp = head ? db.heads.stamp(volumeId, blockNo) : 0;
     byte[] key = BlockKey.of(volumeId, blockNo, limit);
     byte[] value = new byte[BlockLocation.DATA_LENGTH];
     try (RocksIterator it = db.iterator(db.blocks, db.blockOptions)) {
@@ -88,7 +134,11 @@ public final class BlockIndex {
       if (it.isValid()) {
         int keyLength = it.key(key);
         if (keyLength == BlockKey.LENGTH && BlockKey.volumeId(key) == volumeId && BlockKey.blockNo(key) == blockNo) {
+          int at = out.size();
           out.add(key, value, it.value(value));
+          if (head) {
+            db.heads.admit(stamp, volumeId, blockNo, out.version(at), out.kind(at), out.address(at), out.crc(at));
+          }
         }
       }
       check(it);

@@ -64,6 +64,18 @@ public final class BlockVersions {
     return version[i];
   }
 
+  /** Drops the entries from {@code newSize} on. */
+  public void truncate(int newSize) {
+    if (newSize < 0 || newSize > size) {
+      throw new IllegalArgumentException("cannot truncate " + size + " versions to " + newSize);
+    }
+    size = newSize;
+  }
+
+  public byte kind(int i) {
+    return kind[i];
+  }
+
   public boolean isData(int i) {
     return kind[i] == BlockLocation.DATA;
   }

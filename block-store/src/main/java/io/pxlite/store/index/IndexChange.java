@@ -25,6 +25,10 @@ public final class IndexChange implements AutoCloseable {
   private final WriteBatch batch = new WriteBatch();
   private final LongList allocated = new LongList(4);
   private final LongList unreferenced = new LongList(4);
+  /** Volume and block of every block key this change puts or deletes: the head cache forgets them. */
+  private final LongList touchedVolumes = new LongList(4);
+  private final LongList touchedBlocks = new LongList(4);
+  private boolean touchedRange;
   private long liveBlocksDelta;
   private long snapshotBlocksDelta;
   private boolean committed;
@@ -37,6 +41,7 @@ public final class IndexChange implements AutoCloseable {
   }
 
   public void put(ColumnFamilyHandle cf, byte[] key, byte[] value) {
+    touched(cf, key);
     try {
       batch.put(cf, key, value);
     } catch (RocksDBException e) {
@@ -45,6 +50,7 @@ public final class IndexChange implements AutoCloseable {
   }
 
   public void delete(ColumnFamilyHandle cf, byte[] key) {
+    touched(cf, key);
     try {
       batch.delete(cf, key);
     } catch (RocksDBException e) {
@@ -53,10 +59,18 @@ public final class IndexChange implements AutoCloseable {
   }
 
   public void deleteRange(ColumnFamilyHandle cf, byte[] from, byte[] to) {
+    touchedRange |= cf == db.blocks;
     try {
       batch.deleteRange(cf, from, to);
     } catch (RocksDBException e) {
       throw new StoreIOException("building an index batch failed: " + e.getMessage(), e);
+    }
+  }
+
+  private void touched(ColumnFamilyHandle cf, byte[] key) {
+    if (cf == db.blocks) {
+      touchedVolumes.add(BlockKey.volumeId(key));
+      touchedBlocks.add(BlockKey.blockNo(key));
     }
   }
 
@@ -93,6 +107,14 @@ public final class IndexChange implements AutoCloseable {
     }
     db.write(batch);
     committed = true;
+    // Before anything else, so that no reader finds a version this batch replaced or removed.
+    if (touchedRange) {
+      db.heads.evictAll();
+    } else {
+      for (int i = 0; i < touchedBlocks.size(); i++) {
+        db.heads.evict(touchedVolumes.get(i), touchedBlocks.get(i));
+      }
+    }
     if (at != null) {
       applied.advanced(at);
     }

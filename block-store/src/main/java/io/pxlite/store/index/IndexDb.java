@@ -44,6 +44,8 @@ public final class IndexDb implements AutoCloseable {
   private static final long BLOCKS_WRITE_BUFFER = 64L << 20;
   private static final long SMALL_WRITE_BUFFER = 4L << 20;
   private static final long BLOCK_CACHE = 64L << 20;
+  /** 2^19 entries, about 19 MiB: the newest version of up to 2 GiB of recently read 4 KiB blocks. */
+  private static final int HEAD_CACHE_BITS = 19;
 
   private final RocksDB db;
   private final List<AutoCloseable> resources;
@@ -58,6 +60,8 @@ public final class IndexDb implements AutoCloseable {
   final ReadOptions blockOptions;
   private final WriteOptions writeOptions;
   private final FlushOptions flushOptions;
+  /** Newest versions of recently read blocks; every {@link IndexChange} commit keeps it true. */
+  final HeadCache heads = new HeadCache(HEAD_CACHE_BITS);
 
   private IndexDb(RocksDB db, List<AutoCloseable> resources, List<ColumnFamilyHandle> handles) {
     this.db = db;
