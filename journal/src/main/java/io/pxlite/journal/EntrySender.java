@@ -41,7 +41,13 @@ import org.apache.ratis.server.RaftServer;
  * while holding its own client locks, so nothing here may hold a lock of ours while calling Ratis.
  */
 final class EntrySender implements AutoCloseable {
-  static final int MAX_BATCHES_IN_FLIGHT = 2;
+  /**
+   * Entries on their way at once. More keep Ratis' log worker and applier busy while earlier entries
+   * are still being synced or applied (repl-1 1 MiB sequential writes QD8 on a local cluster: 158-183
+   * MB/s with 2, 249-290 with 8; 4 KiB random writes no worse). The bytes they hold are bounded
+   * before they get here: an NBD connection pauses reading past its in-flight budget.
+   */
+  static final int MAX_BATCHES_IN_FLIGHT = 8;
   /** A leadership handover takes well under a second; this covers a slow one. */
   static final int HANDOVER_RESENDS = 100;
   static final long HANDOVER_RESEND_MILLIS = 100;
