@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * /VolumeDriver.Mount         {Name, ID}    -> {Mountpoint, Err}
  * /VolumeDriver.Unmount       {Name, ID}    -> {Err}
  * /VolumeDriver.Path          {Name}        -> {Mountpoint ("" when not mounted), Err}
- * /VolumeDriver.Get           {Name}        -> {Volume: {Name, Mountpoint, Status}, Err}
+ * /VolumeDriver.Get           {Name}        -> {Volume: {Name, Mountpoint, CreatedAt, Status}, Err}
  * /VolumeDriver.List                        -> {Volumes: [{Name, Mountpoint}], Err}
  * /VolumeDriver.Capabilities                -> {"Capabilities": {"Scope": "global"}}
  * </pre>
@@ -112,7 +112,7 @@ final class DockerRoutes {
     return call("Get", name, () -> {
       DriverVolume volume = driver.get(name).orElseThrow(() -> new DriverException("no such volume: " + name));
       // Docker files the answer under the name it asked for; an inline spec must not come back renamed.
-      return new OneVolume(new Volume(name, volume.mountpoint(), volume.status()), "");
+      return new OneVolume(new Volume(name, volume.mountpoint(), volume.createdAt(), volume.status()), "");
     });
   }
 

@@ -23,6 +23,7 @@ final class PluginReplies {
   record Volume(
       @JsonProperty("Name") String name,
       @JsonProperty("Mountpoint") String mountpoint,
+      @JsonProperty("CreatedAt") String createdAt,
       @JsonProperty("Status") Map<String, Object> status) {}
 
   record OneVolume(@JsonProperty("Volume") Volume volume, @JsonProperty("Err") String err) {}

@@ -212,6 +212,7 @@ class DockerPluginServerTest {
 
   @Test
   void getAnswersUnderTheNameDockerAskedFor() {
+    java.time.Instant before = java.time.Instant.now();
     String inlineSpec = "size=10G,name=demo";
     post("/VolumeDriver.Create", "{\"Name\":\"" + inlineSpec + "\",\"Opts\":{\"size\":\"10G\"}}");
     post("/VolumeDriver.Mount", "{\"Name\":\"demo\",\"ID\":\"c1\"}");
@@ -224,6 +225,7 @@ class DockerPluginServerTest {
     assertThat(volume.get("Mountpoint").asText()).isEqualTo("/var/lib/pxlite/mounts/demo");
     assertThat(volume.get("Status").get("users").asInt()).isEqualTo(1);
     assertThat(volume.get("Status").get("options").get("size").asText()).isEqualTo("10G");
+    assertThat(java.time.Instant.parse(volume.get("CreatedAt").asText())).isBetween(before, java.time.Instant.now());
     assertThat(reply.json().get("Err").asText()).isEmpty();
   }
 

@@ -25,6 +25,7 @@ final class InMemoryVolumeDriver implements VolumeDriver {
   static final String MOUNT_ROOT = "/var/lib/pxlite/mounts/";
 
   private final Map<String, Map<String, String>> optionsByName = new LinkedHashMap<>();
+  private final Map<String, String> createdAtByName = new LinkedHashMap<>();
   private final Map<String, Set<String>> callersByName = new LinkedHashMap<>();
   private final List<String> calls = new CopyOnWriteArrayList<>();
   private final List<String> callingThreads = new CopyOnWriteArrayList<>();
@@ -65,6 +66,7 @@ final class InMemoryVolumeDriver implements VolumeDriver {
         throw new DriverException("volume " + volume + " already exists with options " + existing);
       }
       optionsByName.put(volume, Map.copyOf(options));
+      createdAtByName.put(volume, java.time.Instant.now().toString());
     }
   }
 
@@ -76,6 +78,7 @@ final class InMemoryVolumeDriver implements VolumeDriver {
       throw new DriverException("volume " + volume + " is mounted; unmount it first");
     }
     optionsByName.remove(volume);
+    createdAtByName.remove(volume);
   }
 
   @Override
@@ -117,7 +120,7 @@ final class InMemoryVolumeDriver implements VolumeDriver {
     }
     Map<String, Object> status = Map.of(
         "options", optionsByName.get(volume), "users", callersByName.getOrDefault(volume, Set.of()).size());
-    return Optional.of(new DriverVolume(volume, mountpoint(volume).orElse(null), status));
+    return Optional.of(new DriverVolume(volume, mountpoint(volume).orElse(null), createdAtByName.get(volume), status));
   }
 
   @Override
@@ -125,7 +128,7 @@ final class InMemoryVolumeDriver implements VolumeDriver {
     enter("list");
     List<DriverVolume> volumes = new ArrayList<>();
     for (String volume : optionsByName.keySet()) {
-      volumes.add(new DriverVolume(volume, mountpoint(volume).orElse(null), Map.of()));
+      volumes.add(new DriverVolume(volume, mountpoint(volume).orElse(null), createdAtByName.get(volume), Map.of()));
     }
     return volumes;
   }

@@ -201,7 +201,7 @@ public final class DockerVolumes implements VolumeDriver {
     status.put("replicas", v.replicas());
     status.put("attached_on", v.attachedOn() == null ? "" : v.attachedOn());
     status.put("device_path", v.devicePath() == null ? "" : v.devicePath());
-    return new DriverVolume(dockerName, mountpoint(v.name()).orElse(""), status);
+    return new DriverVolume(dockerName, mountpoint(v.name()).orElse(""), v.ctime(), status);
   }
 
   private VolumeRecord record(String name) {

@@ -97,6 +97,9 @@ class DockerPluginIT {
       assertThat(String.valueOf(status.get("repl"))).isEqualTo("1");
 
       JsonNode onNode = nodeVolume(name);
+      // Docker shows the driver's creation time (it showed 0001-01-01T00:00:00Z when none was given).
+      assertThat(DockerVolume.createdAt(inspected))
+          .isEqualTo(java.time.Instant.parse(onNode.path("ctime").asText()).truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
       assertThat(onNode.path("size_bytes").asLong()).isEqualTo(1L << 30);
       assertThat(onNode.path("repl").asInt()).isEqualTo(1);
 

@@ -56,6 +56,12 @@ public final class DockerVolume implements AutoCloseable {
     return status instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
   }
 
+  /** The volume's {@code CreatedAt} (RFC 3339, whole seconds); like Status, not in docker-java's model. */
+  public static java.time.Instant createdAt(InspectVolumeResponse volume) {
+    Object createdAt = volume.getRawValues().get("CreatedAt");
+    return java.time.OffsetDateTime.parse(String.valueOf(createdAt)).toInstant();
+  }
+
   public String name() {
     return name;
   }
