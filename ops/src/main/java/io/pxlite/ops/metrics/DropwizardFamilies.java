@@ -1,0 +1,96 @@
+package io.pxlite.ops.metrics;
+
+import com.codahale.metrics.MetricRegistry;
+import io.prometheus.metrics.instrumentation.dropwizard.DropwizardExports;
+import io.prometheus.metrics.model.registry.MultiCollector;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import io.prometheus.metrics.model.snapshots.PrometheusNaming;
+import io.prometheus.metrics.model.snapshots.SummarySnapshot;
+import io.prometheus.metrics.model.snapshots.SummarySnapshot.SummaryDataPointSnapshot;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The node's Dropwizard registry as Prometheus metric families, through the client's Dropwizard
+ * bridge.
+ *
+ * <p>The bridge (1.4.3) turns each Dropwizard metric into a family of its own and refuses two
+ * families of one name, yet two volumes' write counters are one family with two label sets. So the
+ * registry is exported in layers that each hold at most one metric per family (the first volume's,
+ * then the second's, …), and the layers' families are merged by name into one family with all its
+ * series. The bridge still does every conversion (counter, gauge, timer to summary in seconds).
+ */
+final class DropwizardFamilies implements MultiCollector {
+  private final MetricRegistry registry;
+  private final TaggedNameMapper mapper;
+
+  DropwizardFamilies(MetricRegistry registry, TaggedNameMapper mapper) {
+    this.registry = registry;
+    this.mapper = mapper;
+  }
+
+  @Override
+  public MetricSnapshots collect() {
+    Map<String, List<MetricSnapshot>> byFamily = new LinkedHashMap<>();
+    for (Set<String> layer : layers()) {
+      DropwizardExports exports = new DropwizardExports(registry, (name, metric) -> layer.contains(name), mapper);
+      for (MetricSnapshot family : exports.collect()) {
+        byFamily.computeIfAbsent(family.getMetadata().getPrometheusName(), n -> new ArrayList<>()).add(family);
+      }
+    }
+    MetricSnapshots.Builder merged = MetricSnapshots.builder();
+    for (List<MetricSnapshot> parts : byFamily.values()) {
+      merged.metricSnapshot(merge(parts));
+    }
+    return merged.build();
+  }
+
+  /** Registry names grouped so that no group holds two of one Prometheus family. */
+  private List<Set<String>> layers() {
+    Map<String, Integer> seen = new HashMap<>();
+    List<Set<String>> layers = new ArrayList<>();
+    for (String name : registry.getNames()) {
+      String family = PrometheusNaming.sanitizeMetricName(mapper.getName(name));
+      int layer = seen.merge(family, 1, Integer::sum) - 1;
+      if (layer == layers.size()) {
+        layers.add(new HashSet<>());
+      }
+      layers.get(layer).add(name);
+    }
+    return layers;
+  }
+
+  private static MetricSnapshot merge(List<MetricSnapshot> parts) {
+    MetricSnapshot first = parts.get(0);
+    if (parts.size() == 1) {
+      return first;
+    }
+    if (first instanceof CounterSnapshot) {
+      List<CounterDataPointSnapshot> points = new ArrayList<>();
+      parts.forEach(p -> points.addAll(((CounterSnapshot) p).getDataPoints()));
+      return new CounterSnapshot(first.getMetadata(), points);
+    }
+    if (first instanceof GaugeSnapshot) {
+      List<GaugeDataPointSnapshot> points = new ArrayList<>();
+      parts.forEach(p -> points.addAll(((GaugeSnapshot) p).getDataPoints()));
+      return new GaugeSnapshot(first.getMetadata(), points);
+    }
+    if (first instanceof SummarySnapshot) {
+      List<SummaryDataPointSnapshot> points = new ArrayList<>();
+      parts.forEach(p -> points.addAll(((SummarySnapshot) p).getDataPoints()));
+      return new SummarySnapshot(first.getMetadata(), points);
+    }
+    throw new IllegalStateException("the Dropwizard bridge made a " + first.getClass().getSimpleName()
+        + " for " + first.getMetadata().getPrometheusName() + "; only counters, gauges and summaries are merged");
+  }
+}
