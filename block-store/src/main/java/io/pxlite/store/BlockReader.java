@@ -105,6 +105,7 @@ public final class BlockReader {
     int actual = crc32c(block);
     if (actual != expectedCrc) {
       checksumErrors.incrementAndGet();
+      device.countChecksumFailure();
       block.duplicate().put(ZEROS.duplicate());
       throw new ChecksumMismatchException(String.format(
           "block %d of volume %d failed its checksum: device %s slot %d holds CRC32C %08x, the index expects %08x",
@@ -144,6 +145,7 @@ public final class BlockReader {
       }
       device.writeSlot(slot, good.duplicate());
       device.force();
+      device.countRepair();
       return true;
     } finally {
       guard.exitRead();

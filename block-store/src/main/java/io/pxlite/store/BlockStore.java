@@ -512,6 +512,11 @@ public final class BlockStore implements AutoCloseable {
     }
   }
 
+  /** The block index's RocksDB counters and memory. */
+  public io.pxlite.store.index.IndexStats indexStats() {
+    return db.stats();
+  }
+
   /** How many reads failed their checksum since the store opened. */
   public long checksumErrors() {
     return reader.checksumErrors();

@@ -14,6 +14,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
+import com.codahale.metrics.Timer;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
@@ -70,10 +71,13 @@ final class EntrySender implements AutoCloseable {
   private boolean inFlightLocal;
   private final LongAdder sentLocally = new LongAdder();
   private final LongAdder sentThroughClient = new LongAdder();
+  private final Timer commitLatency;
 
-  private record Pending(VolumeEvent event, int bytes, CompletableFuture<EventOutcome> done) {}
+  private record Pending(VolumeEvent event, int bytes, long submittedNanos, CompletableFuture<EventOutcome> done) {}
 
-  EntrySender(ReplicaGroup group, GroupClient clients, LocalLeaderSubmitter local) {
+  /** @param commitLatency takes each event's time from submission until the group committed and applied it */
+  EntrySender(ReplicaGroup group, GroupClient clients, LocalLeaderSubmitter local, Timer commitLatency) {
+    this.commitLatency = commitLatency;
     this.group = group;
     this.clients = clients;
     this.local = local;
@@ -95,7 +99,7 @@ final class EntrySender implements AutoCloseable {
 
   CompletableFuture<EventOutcome> submit(VolumeEvent event) {
     int bytes = EVENT_OVERHEAD_BYTES + (event instanceof VolumeEvent.Write w ? w.data().remaining() : 0);
-    Pending pending = new Pending(event, bytes, new CompletableFuture<>());
+    Pending pending = new Pending(event, bytes, System.nanoTime(), new CompletableFuture<>());
     queue.add(pending);
     try {
       sender.execute(this::sendWhileRoom);
@@ -208,9 +212,11 @@ final class EntrySender implements AutoCloseable {
             "replica group " + group.id() + " did not commit " + describe(entry) + ": " + refused, refused);
         batch.forEach(p -> p.done().completeExceptionally(failure));
       } else if (batch.size() == 1) {
+        recordLatency(batch);
         batch.get(0).done().complete(EventOutcome.decode(reply.getMessage().getContent(), reply.getLogIndex()));
       } else {
         List<EventOutcome> outcomes = EventOutcome.decodeAll(reply.getMessage().getContent(), reply.getLogIndex());
+        recordLatency(batch);
         for (int i = 0; i < batch.size(); i++) {
           batch.get(i).done().complete(outcomes.get(i));
         }
@@ -221,6 +227,13 @@ final class EntrySender implements AutoCloseable {
     } finally {
       inFlight--;
       sendWhileRoom();
+    }
+  }
+
+  private void recordLatency(List<Pending> batch) {
+    long now = System.nanoTime();
+    for (Pending p : batch) {
+      commitLatency.update(now - p.submittedNanos(), TimeUnit.NANOSECONDS);
     }
   }
 

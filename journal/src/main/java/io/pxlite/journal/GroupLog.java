@@ -3,6 +3,7 @@ package io.pxlite.journal;
 import io.pxlite.journal.event.EventOutcome;
 import io.pxlite.journal.event.RebuildProgress;
 import io.pxlite.journal.event.VolumeEvent;
+import com.codahale.metrics.Timer;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -28,10 +29,11 @@ public final class GroupLog implements AutoCloseable {
   private final GroupQueries queries;
 
   private GroupLog(ReplicaGroup group, Supplier<Optional<RaftGroup>> localMembers,
-      Supplier<Optional<RaftServer.Division>> localDivision, Supplier<Optional<ReplicaGroup>> recordedMembers) {
+      Supplier<Optional<RaftServer.Division>> localDivision, Supplier<Optional<ReplicaGroup>> recordedMembers,
+      Timer commitLatency) {
     this.group = group;
     this.clients = new GroupClient(group, localMembers, recordedMembers);
-    this.entries = new EntrySender(group, clients, new LocalLeaderSubmitter(group.id(), localDivision));
+    this.entries = new EntrySender(group, clients, new LocalLeaderSubmitter(group.id(), localDivision), commitLatency);
     this.queries = new GroupQueries(group, clients, entries.thread(), entries::closed);
   }
 
@@ -42,10 +44,12 @@ public final class GroupLog implements AutoCloseable {
    *     directly while it leads the group
    * @param recordedMembers the members the cluster's records name: asked last, when neither this
    *     node's division nor any member this client knows reports the group (it moved away entirely)
+   * @param commitLatency where each event's time from submission to commit is recorded
    */
   static GroupLog open(ReplicaGroup group, Supplier<Optional<RaftGroup>> localMembers,
-      Supplier<Optional<RaftServer.Division>> localDivision, Supplier<Optional<ReplicaGroup>> recordedMembers) {
-    return new GroupLog(group, localMembers, localDivision, recordedMembers);
+      Supplier<Optional<RaftServer.Division>> localDivision, Supplier<Optional<ReplicaGroup>> recordedMembers,
+      Timer commitLatency) {
+    return new GroupLog(group, localMembers, localDivision, recordedMembers, commitLatency);
   }
 
   /**

@@ -1,5 +1,9 @@
 package io.pxlite.journal;
 
+import com.codahale.metrics.LockFreeExponentiallyDecayingReservoir;
+import com.codahale.metrics.MetricRegistry;
+import com.codahale.metrics.Timer;
+import io.pxlite.ops.metrics.MetricName;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -35,13 +39,15 @@ public final class JournalServer implements AutoCloseable {
 
   private final String nodeId;
   private final RaftServer server;
+  private final MetricRegistry metrics;
   private final LogRetention retention;
   private final Map<RaftGroupId, GroupLog> logs = new ConcurrentHashMap<>();
   private final java.util.Queue<GroupLog> retired = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
-  private JournalServer(String nodeId, RaftServer server) {
+  private JournalServer(String nodeId, RaftServer server, MetricRegistry metrics) {
     this.nodeId = nodeId;
     this.server = server;
+    this.metrics = metrics;
     this.retention = new LogRetention(server, RaftSettings.CHECKPOINT_SIZE.getSize(), RaftSettings.LOG_RETENTION.getSize());
     retention.start();
   }
@@ -53,6 +59,12 @@ public final class JournalServer implements AutoCloseable {
    */
   public static JournalServer start(
       String nodeId, InetSocketAddress raftAddress, Path storageDir, StateMachine.Registry stateMachines) {
+    return start(nodeId, raftAddress, storageDir, stateMachines, new MetricRegistry());
+  }
+
+  /** {@link #start(String, InetSocketAddress, Path, StateMachine.Registry)}, timing each group's commits in {@code metrics}. */
+  public static JournalServer start(String nodeId, InetSocketAddress raftAddress, Path storageDir,
+      StateMachine.Registry stateMachines, MetricRegistry metrics) {
     try {
       Files.createDirectories(storageDir);
       if (RatisStandIns.loaded()) {
@@ -66,7 +78,7 @@ public final class JournalServer implements AutoCloseable {
           .setStateMachineRegistry(stateMachines)
           .build();
       server.start();
-      return new JournalServer(nodeId, server);
+      return new JournalServer(nodeId, server, metrics);
     } catch (IOException e) {
       throw new JournalException(
           "cannot start the Raft server of node " + nodeId + " on " + raftAddress + " with logs in " + storageDir
@@ -207,6 +219,47 @@ public final class JournalServer implements AutoCloseable {
     }
   }
 
+  /** The state of every group this node hosts a division of, as that division knows it. */
+  public List<GroupState> groupStates() {
+    List<GroupState> states = new ArrayList<>();
+    for (RaftGroupId id : server.getGroupIds()) {
+      localDivision(id).ifPresent(division -> states.add(stateOf(id, division)));
+    }
+    return states;
+  }
+
+  private static GroupState stateOf(RaftGroupId id, RaftServer.Division division) {
+    org.apache.ratis.server.DivisionInfo info = division.getInfo();
+    long commit = division.getRaftLog().getLastCommittedIndex();
+    Map<String, Long> lag = new java.util.LinkedHashMap<>();
+    if (info.isLeader()) {
+      // Both lists come from the leader's log appenders, in the same order.
+      List<org.apache.ratis.proto.RaftProtos.ServerRpcProto> followers =
+          info.getRoleInfoProto().getLeaderInfo().getFollowerInfoList();
+      long[] match = info.getFollowerMatchIndices();
+      for (int i = 0; i < Math.min(followers.size(), match.length); i++) {
+        lag.put(followers.get(i).getId().getId().toStringUtf8(), Math.max(0, commit - match[i]));
+      }
+    }
+    return new GroupState(id.getUuid().toString(), info.isLeader(), info.getCurrentTerm(), commit,
+        info.getLastAppliedIndex(), directoryBytes(division.getRaftStorage().getStorageDir().getRoot().toPath()), lag);
+  }
+
+  /** Bytes of the files under {@code dir}; files removed while counting (a purge) are skipped. */
+  private static long directoryBytes(Path dir) {
+    try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
+      return files.mapToLong(f -> {
+        try {
+          return Files.isRegularFile(f) ? Files.size(f) : 0;
+        } catch (IOException e) {
+          return 0;
+        }
+      }).sum();
+    } catch (IOException | java.io.UncheckedIOException e) {
+      return 0;
+    }
+  }
+
   /** The groups this node hosts a division of, by stream name ({@link ReplicaGroup#streamName}). */
   public List<String> hostedGroups() {
     List<String> out = new ArrayList<>();
@@ -229,7 +282,9 @@ public final class JournalServer implements AutoCloseable {
       if (current != null) {
         retired.add(current);
       }
-      return GroupLog.open(group, () -> localMembers(id), () -> localDivision(id), recordedMembers);
+      return GroupLog.open(group, () -> localMembers(id), () -> localDivision(id), recordedMembers,
+          metrics.timer(MetricName.of("pxlite_group_commit_latency_seconds", "group", group.streamName()),
+              () -> new Timer(LockFreeExponentiallyDecayingReservoir.builder().build())));
     });
   }
 

@@ -4,7 +4,10 @@ import io.pxlite.api.ManagementApiServer;
 import io.pxlite.journal.JournalServer;
 import io.pxlite.journal.ReplicaPeer;
 import io.pxlite.docker.DockerPluginServer;
+import io.pxlite.nbd.NbdMetrics;
 import io.pxlite.nbd.NbdServer;
+import io.pxlite.node.telemetry.NodeOperations;
+import io.pxlite.ops.metrics.NodeMetrics;
 import io.pxlite.node.attach.HostAttachments;
 import io.pxlite.node.attach.KvdbAttachClaims;
 import io.pxlite.node.docker.DockerVolumes;
@@ -39,6 +42,11 @@ import org.slf4j.LoggerFactory;
 public final class NodeDaemon implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(NodeDaemon.class);
   private static final Duration REPLAY_TIMEOUT = Duration.ofMinutes(10);
+  /**
+   * {@code -Dpxlite.metrics.io=off} stops timing and counting each request per volume; only for
+   * measuring what those metrics cost (bench/), never needed in use.
+   */
+  static final String PER_VOLUME_IO_METRICS = "pxlite.metrics.io";
   private static final java.nio.file.Path DOCKER_ENGINE_SOCKET = java.nio.file.Path.of("/var/run/docker.sock");
 
   private final Deque<AutoCloseable> opened = new ArrayDeque<>();
@@ -77,6 +85,7 @@ public final class NodeDaemon implements AutoCloseable {
     String nodeId = identity.nodeId();
     LOG.info("node {} of cluster {} starting; data dir {}", nodeId, config.clusterId(), config.dataDir());
     StartupPhases phases = new StartupPhases();
+    NodeMetrics metrics = new NodeMetrics(nodeId);
     // The first kvdb call connects (gRPC, TLS-less channel, class loading: about a second here); it
     // needs neither the store nor Raft, so it runs while they open.
     Kvdb kvdb = track(new Kvdb(config.kvdbEndpoints()));
@@ -98,7 +107,7 @@ public final class NodeDaemon implements AutoCloseable {
     LocalNode self = new LocalNode(nodeId, config, store);
     JournalServer journal = track(JournalServer.start(nodeId,
         new InetSocketAddress(config.dataIp(), config.raftPort()), config.dataDir().resolve("raft"),
-        VolumeStateMachine.registry(store)));
+        VolumeStateMachine.registry(store), metrics.registry()));
 
     phases.done("raft server");
     NodeRegistration registration = track(new NodeRegistration(catalog, self::record));
@@ -127,15 +136,17 @@ public final class NodeDaemon implements AutoCloseable {
     ReplicaGroups groups = new ReplicaGroups(journal, catalog, new ReplicaPeer(nodeId, self.raftAddress()));
     groups.joinMemberships();
     phases.done("group memberships");
+    NbdMetrics nbdMetrics = new NbdMetrics(metrics.registry(), !"off".equals(System.getProperty(PER_VOLUME_IO_METRICS)));
     track(NbdServer.start(new VolumeExports(catalog, groups, store), config.nbdSocket(),
-        config.nbdPort().map(port -> new InetSocketAddress(config.dataIp(), port))));
+        config.nbdPort().map(port -> new InetSocketAddress(config.dataIp(), port)), nbdMetrics));
     phases.done("nbd server");
     // After the NBD server: attachments that outlived a restart reconnect to it.
     HostAttachments attachments = HostAttachments.open(nodeId, config.dataDir(), config.nbdSocket(), config.mountsDir(),
         new KvdbAttachClaims(catalog));
     attachments.restore();
     VolumeService service = new VolumeService(config, self, catalog, registration, groups, store, attachments);
-    track(ManagementApiServer.start(service, config.apiSocket(),
+    NodeOperations operations = track(new NodeOperations(metrics, config.clusterId(), service, store, journal, nbdMetrics));
+    track(ManagementApiServer.start(service, operations, config.apiSocket(),
         Optional.of(new InetSocketAddress(config.mgmtIp(), config.mgmtPort()))));
     config.dockerPluginSocket().ifPresent(socket -> {
       DockerVolumes driver = new DockerVolumes(service, catalog, attachments);

@@ -44,9 +44,9 @@ public final class ManagementApiServer implements AutoCloseable {
    * @throws io.pxlite.listen.ListenerBindException naming the address that could not be bound
    */
   public static ManagementApiServer start(
-      ManagementService service, Path unixSocket, Optional<InetSocketAddress> tcp) {
+      ManagementService service, OperationsService operations, Path unixSocket, Optional<InetSocketAddress> tcp) {
     JsonHttpServer http = JsonHttpServer.start(
-        SETTINGS, FORMAT, ManagementRoutes.of(service, new JsonCodec(), FORMAT), unixSocket, tcp);
+        SETTINGS, FORMAT, ManagementRoutes.of(service, operations, new JsonCodec(), FORMAT), unixSocket, tcp);
     ManagementApiServer server = new ManagementApiServer(http);
     log.info("management API listening on {}{}", unixSocket,
         server.tcpAddress().map(a -> " and " + a).orElse(""));

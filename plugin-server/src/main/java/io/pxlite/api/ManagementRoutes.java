@@ -5,6 +5,9 @@ import io.pxlite.http.JsonCodec;
 import io.pxlite.http.JsonResponse;
 import io.pxlite.http.ResponseFormat;
 import io.pxlite.http.Router;
+import io.pxlite.ops.dashboard.DashboardFiles;
+import io.pxlite.ops.metrics.NodeMetrics;
+import java.util.Map;
 
 /**
  * The management API's route table: each route bound to one {@link ManagementService} call.
@@ -25,13 +28,31 @@ import io.pxlite.http.Router;
  * POST   /v1/snapshots                SnapshotCreateRequest -> 201 SnapshotView
  * GET    /v1/snapshots[?volume=ref]   [SnapshotView]
  * DELETE /v1/snapshots/{ref}          204
+ * GET    /metrics                     Prometheus text format
+ * GET    /v1/metrics                  the same values as JSON
+ * GET    /v1/alerts                   [AlertView]
+ * GET    /health                      HealthView, 200 when ok, 503 when degraded
+ * GET    /dashboard[/{file}]          the dashboard page and its files (uPlot under /dashboard/uplot/)
  * </pre>
  */
 final class ManagementRoutes {
   private ManagementRoutes() {}
 
-  static Router of(ManagementService service, JsonCodec json, ResponseFormat format) {
+  static Router of(ManagementService service, OperationsService operations, JsonCodec json, ResponseFormat format) {
+    DashboardFiles dashboard = new DashboardFiles();
     return Router.builder(json, format)
+        .get("/metrics", r -> new JsonResponse(HttpResponseStatus.OK, operations.prometheusText(),
+            Map.of("content-type", NodeMetrics.PROMETHEUS_CONTENT_TYPE)))
+        .get("/v1/metrics", r -> ok(json, operations.metrics()))
+        .get("/v1/alerts", r -> ok(json, operations.alerts()))
+        .get("/health", r -> {
+          HealthView health = operations.health();
+          return JsonResponse.json(health.ok() ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE,
+              json.write(health));
+        })
+        .get("/dashboard", r -> file(dashboard, ""))
+        .get("/dashboard/{file}", r -> file(dashboard, r.pathParameter("file")))
+        .get("/dashboard/uplot/{file}", r -> file(dashboard, "uplot/" + r.pathParameter("file")))
         .get("/v1/status", r -> ok(json, service.status()))
         .get("/v1/cluster/nodes", r -> ok(json, service.nodes()))
         .get("/v1/cluster/nodes/{ref}", r -> ok(json, service.node(r.pathParameter("ref"))))
@@ -77,6 +98,12 @@ final class ManagementRoutes {
       throw ApiException.badRequest("field 'path' must be an absolute path, got \"" + request.path() + "\"");
     }
     return request;
+  }
+
+  private static JsonResponse file(DashboardFiles dashboard, String path) {
+    DashboardFiles.DashboardFile file = dashboard.find(path)
+        .orElseThrow(() -> ApiException.notFound("no dashboard file '" + path + "'"));
+    return new JsonResponse(HttpResponseStatus.OK, file.body(), Map.of("content-type", file.contentType()));
   }
 
   private static JsonResponse ok(JsonCodec json, Object body) {

@@ -19,10 +19,12 @@ final class HandshakeDecoder extends ByteToMessageDecoder {
 
   private final NbdExportCatalog catalog;
   private final Executor blocking;
+  private final NbdMetrics metrics;
   private final ExportLookup lookup;
   private boolean failed;
 
-  HandshakeDecoder(NbdExportCatalog catalog, Executor blocking, ExportLookup lookup) {
+  HandshakeDecoder(NbdExportCatalog catalog, Executor blocking, ExportLookup lookup, NbdMetrics metrics) {
+    this.metrics = metrics;
     this.catalog = catalog;
     this.blocking = blocking;
     this.lookup = lookup;
@@ -58,7 +60,7 @@ final class HandshakeDecoder extends ByteToMessageDecoder {
     ChannelPipeline pipeline = ctx.pipeline();
     pipeline.addBefore(ctx.name(), NbdChannelInitializer.OPTION_ENCODER, new OptionReplyEncoder());
     pipeline.addAfter(ctx.name(), NbdChannelInitializer.OPTION_NEGOTIATOR,
-        new OptionNegotiator(catalog, blocking, lookup, noZeroes));
+        new OptionNegotiator(catalog, blocking, lookup, noZeroes, metrics));
     // Bytes already received after the flags (the first option) are forwarded to the replacement.
     pipeline.replace(this, NbdChannelInitializer.OPTION_DECODER, new OptionDecoder());
   }

@@ -38,11 +38,13 @@ final class NbdChannelInitializer extends ChannelInitializer<Channel> {
   private final NbdExportCatalog catalog;
   private final Executor blocking;
   private final ExportLookup lookup;
+  private final NbdMetrics metrics;
 
-  NbdChannelInitializer(NbdExportCatalog catalog, Executor blocking, ExportLookup lookup) {
+  NbdChannelInitializer(NbdExportCatalog catalog, Executor blocking, ExportLookup lookup, NbdMetrics metrics) {
     this.catalog = catalog;
     this.blocking = blocking;
     this.lookup = lookup;
+    this.metrics = metrics;
   }
 
   @Override
@@ -50,9 +52,11 @@ final class NbdChannelInitializer extends ChannelInitializer<Channel> {
     // A client may shut down its sending side and still wait for replies (libnbd does so after
     // NBD_CMD_DISC); the session decides when to close, not the end of input.
     channel.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
+    metrics.connectionOpened();
+    channel.closeFuture().addListener(closed -> metrics.connectionClosed());
     ChannelPipeline pipeline = channel.pipeline();
     pipeline.addLast(HANDSHAKE_TIMEOUT, new ReadTimeoutHandler(HANDSHAKE_TIMEOUT_SECONDS, TimeUnit.SECONDS));
-    pipeline.addLast(HANDSHAKE, new HandshakeDecoder(catalog, blocking, lookup));
+    pipeline.addLast(HANDSHAKE, new HandshakeDecoder(catalog, blocking, lookup, metrics));
     pipeline.addLast(FAULTS, FAULT_HANDLER);
   }
 }

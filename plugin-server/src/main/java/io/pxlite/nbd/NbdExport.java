@@ -14,6 +14,9 @@ import java.util.concurrent.CompletableFuture;
 public interface NbdExport {
   String name();
 
+  /** The volume's or snapshot's id, as pxctl shows it; what its metrics are kept under. */
+  String id();
+
   long sizeBytes();
 
   boolean readOnly();

@@ -49,11 +49,17 @@ public final class NbdServer implements AutoCloseable {
    * @throws io.pxlite.listen.ListenerBindException naming the address that could not be bound
    */
   public static NbdServer start(NbdExportCatalog catalog, Path unixSocket, Optional<InetSocketAddress> tcp) {
+    return start(catalog, unixSocket, tcp, new NbdMetrics(new com.codahale.metrics.MetricRegistry(), true));
+  }
+
+  /** Serves {@code catalog}'s exports, counting connections, requests and each export's I/O in {@code metrics}. */
+  public static NbdServer start(
+      NbdExportCatalog catalog, Path unixSocket, Optional<InetSocketAddress> tcp, NbdMetrics metrics) {
     ExecutorService blocking = Executors.newFixedThreadPool(BLOCKING_THREADS, new NamedThreadFactory("nbd-export"));
     ExecutorService lookups = Executors.newCachedThreadPool(new NamedThreadFactory("nbd-export-lookup"));
     try {
       Listener listener = Listener.bind("nbd", unixSocket, tcp, IO_THREADS,
-          new NbdChannelInitializer(catalog, blocking, new ExportLookup(catalog, lookups)));
+          new NbdChannelInitializer(catalog, blocking, new ExportLookup(catalog, lookups), metrics));
       log.info("NBD server listening on {}{}", unixSocket,
           listener.tcpAddress().map(a -> " and " + a).orElse(""));
       return new NbdServer(listener, blocking, lookups);

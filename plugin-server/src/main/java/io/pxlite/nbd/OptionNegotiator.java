@@ -27,6 +27,7 @@ final class OptionNegotiator extends SimpleChannelInboundHandler<OptionRequest> 
 
   private final NbdExportCatalog catalog;
   private final Executor blocking;
+  private final NbdMetrics metrics;
   private final ExportLookup lookup;
   private final boolean noZeroes;
 
@@ -36,8 +37,9 @@ final class OptionNegotiator extends SimpleChannelInboundHandler<OptionRequest> 
   /** Set once haggling is over (transmission entered, ABORT, oversized option); later options are ignored. */
   private boolean finished;
 
-  OptionNegotiator(NbdExportCatalog catalog, Executor blocking, ExportLookup lookup, boolean noZeroes) {
+  OptionNegotiator(NbdExportCatalog catalog, Executor blocking, ExportLookup lookup, boolean noZeroes, NbdMetrics metrics) {
     super(OptionRequest.class);
+    this.metrics = metrics;
     this.catalog = catalog;
     this.blocking = blocking;
     this.lookup = lookup;
@@ -213,7 +215,7 @@ final class OptionNegotiator extends SimpleChannelInboundHandler<OptionRequest> 
     // The replies above are already encoded (writes on the event loop encode synchronously).
     pipeline.replace(NbdChannelInitializer.OPTION_ENCODER, NbdChannelInitializer.REPLY_ENCODER,
         new TransmissionReplyEncoder(negotiated.structuredReplies()));
-    pipeline.replace(this, NbdChannelInitializer.SESSION, new TransmissionSession(negotiated, blocking));
+    pipeline.replace(this, NbdChannelInitializer.SESSION, new TransmissionSession(negotiated, blocking, metrics));
     // Replaced last: bytes already buffered after this option are forwarded to the request decoder,
     // which must by then be followed by the session.
     pipeline.replace(NbdChannelInitializer.OPTION_DECODER, NbdChannelInitializer.REQUEST_DECODER,

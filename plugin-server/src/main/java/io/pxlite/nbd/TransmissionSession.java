@@ -44,6 +44,9 @@ final class TransmissionSession extends ChannelInboundHandlerAdapter {
   private final NegotiatedExport negotiated;
   private final Executor blocking;
   private final RequestValidator validator;
+  private final NbdMetrics metrics;
+  /** This export's I/O metrics; null when per-volume metrics are off. */
+  private final ExportIoMetrics io;
   private ExportCommands commands;
 
   private final Queue<Finished> finished = new ConcurrentLinkedQueue<>();
@@ -53,9 +56,11 @@ final class TransmissionSession extends ChannelInboundHandlerAdapter {
   private long inFlightBytes;
   private boolean disconnecting;
 
-  TransmissionSession(NegotiatedExport negotiated, Executor blocking) {
+  TransmissionSession(NegotiatedExport negotiated, Executor blocking, NbdMetrics metrics) {
     this.negotiated = negotiated;
     this.blocking = blocking;
+    this.metrics = metrics;
+    this.io = metrics.of(negotiated.export());
     this.validator = new RequestValidator(negotiated);
   }
 
@@ -95,6 +100,11 @@ final class TransmissionSession extends ChannelInboundHandlerAdapter {
 
   private void start(ChannelHandlerContext ctx, TransmissionRequest request) {
     long cost = request.memoryCost();
+    long startNanos = System.nanoTime();
+    metrics.request(request.type());
+    if (io != null) {
+      io.started();
+    }
     inFlightRequests++;
     inFlightBytes += cost;
     updateReading(ctx);
@@ -109,6 +119,12 @@ final class TransmissionSession extends ChannelInboundHandlerAdapter {
       // The export is done with the payload once its future completes.
       request.release();
       TransmissionReply outcome = failure == null ? result : failed(request, failure);
+      if (outcome instanceof TransmissionReply.Failed refused) {
+        metrics.error(refused.error());
+      }
+      if (io != null) {
+        io.finished(request.type(), request.length(), startNanos, outcome instanceof TransmissionReply.Failed);
+      }
       finished.add(new Finished(outcome, cost));
       if (replyTaskPending.compareAndSet(false, true)) {
         onEventLoop(ctx, () -> writeFinished(ctx));

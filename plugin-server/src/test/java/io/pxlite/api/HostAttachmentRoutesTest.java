@@ -23,7 +23,7 @@ class HostAttachmentRoutesTest {
   @BeforeEach
   void start() {
     server = ManagementApiServer.start(
-        service, dir.resolve("api.sock"), Optional.of(new InetSocketAddress("127.0.0.1", 0)));
+        service, new FixedOperations(), dir.resolve("api.sock"), Optional.of(new InetSocketAddress("127.0.0.1", 0)));
     api = new TcpApiClient(server.tcpAddress().orElseThrow());
     assertThat(api.post("/v1/volumes", "{\"name\":\"db\"}").statusCode()).isEqualTo(201);
   }

@@ -29,7 +29,7 @@ class ManagementApiErrorsTest {
   @BeforeEach
   void start() {
     server = ManagementApiServer.start(
-        service, dir.resolve("api.sock"), Optional.of(new InetSocketAddress("127.0.0.1", 0)));
+        service, new FixedOperations(), dir.resolve("api.sock"), Optional.of(new InetSocketAddress("127.0.0.1", 0)));
     api = new TcpApiClient(server.tcpAddress().orElseThrow());
   }
 

@@ -28,7 +28,7 @@ class ManagementApiUnixSocketTest {
   @BeforeEach
   void start() {
     socket = dir.resolve("run/api.sock");
-    server = ManagementApiServer.start(new InMemoryManagementService(), socket, Optional.empty());
+    server = ManagementApiServer.start(new InMemoryManagementService(), new FixedOperations(), socket, Optional.empty());
   }
 
   @AfterEach

@@ -49,6 +49,11 @@ final class InMemoryExport implements NbdExport, AutoCloseable {
   }
 
   @Override
+  public String id() {
+    return "id-" + name;
+  }
+
+  @Override
   public String name() {
     return name;
   }

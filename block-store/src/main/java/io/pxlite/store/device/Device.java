@@ -23,6 +23,9 @@ public final class Device implements AutoCloseable {
   private final long slots;
   /** Tests only: a fault to inject (see {@link DeviceFault}). */
   private volatile DeviceFault fault = DeviceFault.NONE;
+  private final java.util.concurrent.atomic.LongAdder ioErrors = new java.util.concurrent.atomic.LongAdder();
+  private final java.util.concurrent.atomic.LongAdder checksumFailures = new java.util.concurrent.atomic.LongAdder();
+  private final java.util.concurrent.atomic.LongAdder repairs = new java.util.concurrent.atomic.LongAdder();
 
   public Device(Path path, FileChannel channel, DeviceLabel label, int ordinal) {
     this.path = path;
@@ -52,6 +55,28 @@ public final class Device implements AutoCloseable {
     return slots;
   }
 
+  /** A block read from this device did not match its checksum. */
+  public void countChecksumFailure() {
+    checksumFailures.increment();
+  }
+
+  /** A bad block on this device was rewritten from another replica. */
+  public void countRepair() {
+    repairs.increment();
+  }
+
+  long ioErrors() {
+    return ioErrors.sum();
+  }
+
+  long checksumFailures() {
+    return checksumFailures.sum();
+  }
+
+  long repairs() {
+    return repairs.sum();
+  }
+
   public void injectFault(DeviceFault fault) {
     this.fault = fault == null ? DeviceFault.NONE : fault;
   }
@@ -70,6 +95,7 @@ public final class Device implements AutoCloseable {
         position += n;
       }
     } catch (IOException e) {
+      ioErrors.increment();
       throw new StoreIOException("reading slot " + slot + " of device " + path + " failed: " + e.getMessage(), e);
     }
   }
@@ -99,6 +125,7 @@ public final class Device implements AutoCloseable {
         position += channel.write(src, position);
       }
     } catch (IOException e) {
+      ioErrors.increment();
       String slots = blocks.remaining() == BLOCK ? "slot " + firstSlot
           : "slots " + firstSlot + ".." + (firstSlot + blocks.remaining() / BLOCK - 1);
       DeviceIOException failure = new DeviceIOException(path, label.deviceId().toString(), "writing " + slots + " of", e);
@@ -112,6 +139,7 @@ public final class Device implements AutoCloseable {
       fault.check(path, DeviceFault.Op.SYNC);
       channel.force(false);
     } catch (IOException e) {
+      ioErrors.increment();
       throw new DeviceIOException(path, label.deviceId().toString(), "syncing", e);
     }
   }

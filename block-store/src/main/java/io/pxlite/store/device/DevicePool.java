@@ -148,7 +148,8 @@ public final class DevicePool implements AutoCloseable {
     List<DeviceUsage> out = new ArrayList<>(devices.size());
     for (Device d : devices) {
       SlotAllocator a = allocators[d.ordinal()];
-      out.add(new DeviceUsage(d.label().deviceId().toString(), d.path(), a.slots() * BLOCK, a.referenced() * BLOCK));
+      out.add(new DeviceUsage(d.label().deviceId().toString(), d.path(), a.slots() * BLOCK, a.referenced() * BLOCK,
+          d.checksumFailures(), d.repairs(), d.ioErrors()));
     }
     return out;
   }

@@ -19,7 +19,10 @@ import org.rocksdb.ColumnFamilyOptions;
 import org.rocksdb.DBOptions;
 import org.rocksdb.FlushOptions;
 import org.rocksdb.LRUCache;
+import org.rocksdb.HistogramType;
 import org.rocksdb.ReadOptions;
+import org.rocksdb.Statistics;
+import org.rocksdb.TickerType;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
@@ -62,8 +65,11 @@ public final class IndexDb implements AutoCloseable {
   private final FlushOptions flushOptions;
   /** Newest versions of recently read blocks; every {@link IndexChange} commit keeps it true. */
   final HeadCache heads = new HeadCache(HEAD_CACHE_BITS);
+  /** RocksDB's counters (tickers and histograms), read for metrics. */
+  private final Statistics statistics;
 
-  private IndexDb(RocksDB db, List<AutoCloseable> resources, List<ColumnFamilyHandle> handles) {
+  private IndexDb(RocksDB db, List<AutoCloseable> resources, List<ColumnFamilyHandle> handles, Statistics statistics) {
+    this.statistics = statistics;
     this.db = db;
     this.resources = resources;
     this.handles = handles;
@@ -77,6 +83,25 @@ public final class IndexDb implements AutoCloseable {
     this.flushOptions = own(new FlushOptions().setWaitForFlush(true));
   }
 
+  /** What the index has done and holds now; properties RocksDB cannot read count as 0. */
+  public IndexStats stats() {
+    return new IndexStats(
+        statistics.getTickerCount(TickerType.BYTES_WRITTEN),
+        statistics.getTickerCount(TickerType.BYTES_READ),
+        statistics.getHistogramData(HistogramType.COMPACTION_TIME).getCount(),
+        longProperty("rocksdb.cur-size-all-mem-tables"),
+        longProperty("rocksdb.block-cache-usage"));
+  }
+
+  private long longProperty(String name) {
+    try {
+      return db.getLongProperty(name);
+    } catch (RocksDBException e) {
+      // A gauge: a property this RocksDB build lacks reads as nothing rather than failing a scrape.
+      return 0;
+    }
+  }
+
   private <T extends AutoCloseable> T own(T resource) {
     resources.add(resource);
     return resource;
@@ -87,6 +112,7 @@ public final class IndexDb implements AutoCloseable {
     try {
       Files.createDirectories(dir);
       Cache cache = add(resources, new LRUCache(BLOCK_CACHE));
+      Statistics statistics = add(resources, new Statistics());
       BloomFilter bloom = add(resources, new BloomFilter(10));
       BlockBasedTableConfig table = new BlockBasedTableConfig()
           .setBlockCache(cache)
@@ -106,6 +132,7 @@ public final class IndexDb implements AutoCloseable {
           .setAvoidFlushDuringShutdown(true)
           .setMaxBackgroundJobs(2)
           .setKeepLogFileNum(5)
+          .setStatistics(statistics)
           .setListeners(List.of(listener)));
       List<ColumnFamilyDescriptor> descriptors = List.of(
           new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, smallCf),
@@ -115,7 +142,7 @@ public final class IndexDb implements AutoCloseable {
           new ColumnFamilyDescriptor(bytes("meta"), smallCf));
       List<ColumnFamilyHandle> handles = new ArrayList<>();
       RocksDB db = RocksDB.open(options, dir.toString(), descriptors, handles);
-      return new IndexDb(db, resources, handles);
+      return new IndexDb(db, resources, handles, statistics);
     } catch (RocksDBException | IOException e) {
       closeAll(resources);
       throw new StoreIOException("cannot open the block index at " + dir + ": " + e.getMessage(), e);

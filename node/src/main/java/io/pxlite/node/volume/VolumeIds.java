@@ -6,7 +6,7 @@ import java.security.SecureRandom;
  * Volume and snapshot ids: random 63-bit numbers, shown as 16 hex digits. Random rather than
  * counted so that creating one needs no coordination beyond the name reservation in the kvdb.
  */
-final class VolumeIds {
+public final class VolumeIds {
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private VolumeIds() {}
@@ -19,7 +19,7 @@ final class VolumeIds {
     return id;
   }
 
-  static String format(long id) {
+  public static String format(long id) {
     return String.format("%016x", id);
   }
 }

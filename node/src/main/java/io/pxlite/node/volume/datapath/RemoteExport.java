@@ -52,6 +52,11 @@ final class RemoteExport implements NbdExport {
   }
 
   @Override
+  public String id() {
+    return io.pxlite.node.volume.VolumeIds.format(id);
+  }
+
+  @Override
   public long sizeBytes() {
     return sizeBytes;
   }

@@ -63,6 +63,11 @@ final class StoreExport implements NbdExport {
     return name;
   }
 
+  @Override
+  public String id() {
+    return io.pxlite.node.volume.VolumeIds.format(id);
+  }
+
   private BlockView view() {
     return store.view(id);
   }
