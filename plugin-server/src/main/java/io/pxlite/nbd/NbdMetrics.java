@@ -32,7 +32,7 @@ public final class NbdMetrics {
     this.registry = registry;
     this.perVolume = perVolume;
     registry.gauge("pxlite_nbd_connections", () -> (Gauge<Integer>) open::get);
-    accepted = registry.counter("pxlite_nbd_connections_total");
+    accepted = registry.counter("pxlite_nbd_connections_accepted_total");
     for (int command = 0; command < requestsByCommand.length; command++) {
       if (command != NbdProtocol.CMD_DISC) {
         requestsByCommand[command] = registry.counter(

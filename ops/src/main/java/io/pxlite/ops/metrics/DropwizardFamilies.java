@@ -75,6 +75,13 @@ final class DropwizardFamilies implements MultiCollector {
     if (parts.size() == 1) {
       return first;
     }
+    for (MetricSnapshot part : parts) {
+      if (part.getClass() != first.getClass()) {
+        // e.g. a gauge "x" and a counter "x_total": Prometheus strips the suffix, so they are one family.
+        throw new IllegalStateException("metric family " + first.getMetadata().getPrometheusName()
+            + " is registered as both " + first.getClass().getSimpleName() + " and " + part.getClass().getSimpleName());
+      }
+    }
     if (first instanceof CounterSnapshot) {
       List<CounterDataPointSnapshot> points = new ArrayList<>();
       parts.forEach(p -> points.addAll(((CounterSnapshot) p).getDataPoints()));

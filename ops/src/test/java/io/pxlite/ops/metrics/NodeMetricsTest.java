@@ -1,6 +1,7 @@
 package io.pxlite.ops.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.codahale.metrics.MetricRegistry;
 import com.codahale.metrics.Timer;
@@ -67,6 +68,16 @@ class NodeMetricsTest {
     Map<String, Object> sample = (Map<String, Object>) ((List<?>) latency.get("samples")).get(0);
     assertThat(sample).containsEntry("count", 1L);
     assertThat((Map<String, Object>) sample.get("quantiles")).containsEntry("0.99", 0.004);
+  }
+
+  @Test
+  void aGaugeAndACounterThatShareAFamilyAreRefusedByName() {
+    registry.gauge(MetricName.of("pxlite_things", "k", "a"), () -> () -> 1);
+    registry.counter(MetricName.of("pxlite_things_total", "k", "b")).inc();
+
+    assertThatThrownBy(metrics::prometheusText)
+        .hasMessageContaining("metric family pxlite_things is registered as both")
+        .hasMessageContaining("GaugeSnapshot").hasMessageContaining("CounterSnapshot");
   }
 
   @SuppressWarnings("unchecked")
