@@ -83,6 +83,10 @@ public final class NodeDaemon implements AutoCloseable {
 
   private void open(NodeConfig config, boolean force) {
     String nodeId = identity.nodeId();
+    // Every log line from here on names the node (logback.xml's %property{pxlite.node}).
+    if (LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext logging) {
+      logging.putProperty("pxlite.node", nodeId);
+    }
     LOG.info("node {} of cluster {} starting; data dir {}", nodeId, config.clusterId(), config.dataDir());
     StartupPhases phases = new StartupPhases();
     NodeMetrics metrics = new NodeMetrics(nodeId);
