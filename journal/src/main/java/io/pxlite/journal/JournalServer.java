@@ -231,6 +231,7 @@ public final class JournalServer implements AutoCloseable {
   private static GroupState stateOf(RaftGroupId id, RaftServer.Division division) {
     org.apache.ratis.server.DivisionInfo info = division.getInfo();
     long commit = division.getRaftLog().getLastCommittedIndex();
+    org.apache.ratis.statemachine.SnapshotInfo checkpoint = division.getStateMachine().getLatestSnapshot();
     Map<String, Long> lag = new java.util.LinkedHashMap<>();
     if (info.isLeader()) {
       // Both lists come from the leader's log appenders, in the same order.
@@ -242,7 +243,8 @@ public final class JournalServer implements AutoCloseable {
       }
     }
     return new GroupState(id.getUuid().toString(), info.isLeader(), info.getCurrentTerm(), commit,
-        info.getLastAppliedIndex(), directoryBytes(division.getRaftStorage().getStorageDir().getRoot().toPath()), lag);
+        info.getLastAppliedIndex(), directoryBytes(division.getRaftStorage().getStorageDir().getRoot().toPath()),
+        checkpoint == null ? -1 : checkpoint.getIndex(), division.getRaftLog().getStartIndex(), lag);
   }
 
   /** Bytes of the files under {@code dir}; files removed while counting (a purge) are skipped. */

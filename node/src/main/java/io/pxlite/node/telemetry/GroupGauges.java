@@ -24,6 +24,10 @@ final class GroupGauges implements Consumer<TelemetrySample> {
   /** Leader changes seen per group: the sum of its term's increases between samples. */
   private final Map<String, Long> leaderChanges = new ConcurrentHashMap<>();
   private final Map<String, Long> lastTerm = new HashMap<>();
+  /** Checkpoints and purges seen per group: increases of its checkpoint index and log start between samples. */
+  private final Map<String, Long> checkpoints = new ConcurrentHashMap<>();
+  private final Map<String, Long> purges = new ConcurrentHashMap<>();
+  private final Map<String, GroupState> previous = new HashMap<>();
 
   GroupGauges(String selfId, MetricRegistry registry) {
     this.selfId = selfId;
@@ -41,6 +45,7 @@ final class GroupGauges implements Consumer<TelemetrySample> {
       states.put(g.stream(), g);
       groupLabels.put(g.stream(), new String[] {"group", g.stream()});
       countTermChanges(g);
+      countCheckpointsAndPurges(g);
       g.followerLag().forEach((follower, entries) -> {
         String key = g.stream() + "/" + follower;
         lag.put(key, entries);
@@ -55,6 +60,8 @@ final class GroupGauges implements Consumer<TelemetrySample> {
       s.gauge("pxlite_group_apply_lag_entries", value(stream, g -> Math.max(0, g.commitIndex() - g.appliedIndex())));
       s.gauge("pxlite_group_is_leader", value(stream, g -> g.leading() ? 1 : 0));
       s.counter("pxlite_group_leader_changes_total", () -> leaderChanges.getOrDefault(stream, 0L));
+      s.counter("pxlite_group_checkpoints_total", () -> checkpoints.getOrDefault(stream, 0L));
+      s.counter("pxlite_group_purges_total", () -> purges.getOrDefault(stream, 0L));
       s.gauge("pxlite_group_rebuild_copied_bytes", () -> rebuildByStream.getOrDefault(stream, new long[2])[0]);
       s.gauge("pxlite_group_rebuild_total_bytes", () -> rebuildByStream.getOrDefault(stream, new long[2])[1]);
     });
@@ -66,6 +73,19 @@ final class GroupGauges implements Consumer<TelemetrySample> {
     Long before = lastTerm.put(g.stream(), g.term());
     if (before != null && g.term() > before) {
       leaderChanges.merge(g.stream(), g.term() - before, Long::sum);
+    }
+  }
+
+  private void countCheckpointsAndPurges(GroupState g) {
+    GroupState before = previous.put(g.stream(), g);
+    if (before == null) {
+      return;
+    }
+    if (g.checkpointIndex() > before.checkpointIndex()) {
+      checkpoints.merge(g.stream(), 1L, Long::sum);
+    }
+    if (g.logStartIndex() > before.logStartIndex()) {
+      purges.merge(g.stream(), 1L, Long::sum);
     }
   }
 
