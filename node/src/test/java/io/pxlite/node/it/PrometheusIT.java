@@ -102,6 +102,20 @@ class PrometheusIT {
     assertThat(missing).as("metrics the dashboard queries that no node exports").isEmpty();
   }
 
+  @Test
+  void everyMetricANodeExportsIsInTheMetricsTable() {
+    Set<String> undocumented = new TreeSet<>();
+    for (NodeProcess node : cluster.nodes) {
+      for (String family : ScrapedMetrics.of(node).families()) {
+        if (family.startsWith("px_") || family.startsWith("pxlite_")) {
+          undocumented.add(family);
+        }
+      }
+    }
+    undocumented.removeAll(io.pxlite.ops.metrics.MetricCatalog.get().names());
+    assertThat(undocumented).as("exported but not in ops/METRICS.md").isEmpty();
+  }
+
   /** Metric names in every panel's PromQL; summary series (_count, _sum) are counted as their family. */
   static Set<String> grafanaMetrics(Path dashboard) throws Exception {
     JsonNode root = new ObjectMapper().readTree(Files.readString(dashboard));

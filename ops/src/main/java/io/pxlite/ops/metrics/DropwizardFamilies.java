@@ -7,6 +7,7 @@ import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.MetricMetadata;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import io.prometheus.metrics.model.snapshots.PrometheusNaming;
@@ -28,7 +29,8 @@ import java.util.Set;
  * families of one name, yet two volumes' write counters are one family with two label sets. So the
  * registry is exported in layers that each hold at most one metric per family (the first volume's,
  * then the second's, …), and the layers' families are merged by name into one family with all its
- * series. The bridge still does every conversion (counter, gauge, timer to summary in seconds).
+ * series. The bridge still does every conversion (counter, gauge, timer to summary in seconds); the
+ * HELP text is the metric's row in METRICS.md ({@link MetricCatalog}) instead of the bridge's.
  */
 final class DropwizardFamilies implements MultiCollector {
   private final MetricRegistry registry;
@@ -55,6 +57,12 @@ final class DropwizardFamilies implements MultiCollector {
     return merged.build();
   }
 
+  private static MetricMetadata metadata(MetricSnapshot family, String documentedName) {
+    return MetricCatalog.get().help(documentedName)
+        .map(help -> new MetricMetadata(family.getMetadata().getName(), help))
+        .orElse(family.getMetadata());
+  }
+
   /** Registry names grouped so that no group holds two of one Prometheus family. */
   private List<Set<String>> layers() {
     Map<String, Integer> seen = new HashMap<>();
@@ -70,11 +78,9 @@ final class DropwizardFamilies implements MultiCollector {
     return layers;
   }
 
+  /** The parts' series as one family, with the HELP text of METRICS.md where it has the metric. */
   private static MetricSnapshot merge(List<MetricSnapshot> parts) {
     MetricSnapshot first = parts.get(0);
-    if (parts.size() == 1) {
-      return first;
-    }
     for (MetricSnapshot part : parts) {
       if (part.getClass() != first.getClass()) {
         // e.g. a gauge "x" and a counter "x_total": Prometheus strips the suffix, so they are one family.
@@ -82,20 +88,21 @@ final class DropwizardFamilies implements MultiCollector {
             + " is registered as both " + first.getClass().getSimpleName() + " and " + part.getClass().getSimpleName());
       }
     }
+    String name = first.getMetadata().getPrometheusName();
     if (first instanceof CounterSnapshot) {
       List<CounterDataPointSnapshot> points = new ArrayList<>();
       parts.forEach(p -> points.addAll(((CounterSnapshot) p).getDataPoints()));
-      return new CounterSnapshot(first.getMetadata(), points);
+      return new CounterSnapshot(metadata(first, name + "_total"), points);
     }
     if (first instanceof GaugeSnapshot) {
       List<GaugeDataPointSnapshot> points = new ArrayList<>();
       parts.forEach(p -> points.addAll(((GaugeSnapshot) p).getDataPoints()));
-      return new GaugeSnapshot(first.getMetadata(), points);
+      return new GaugeSnapshot(metadata(first, name), points);
     }
     if (first instanceof SummarySnapshot) {
       List<SummaryDataPointSnapshot> points = new ArrayList<>();
       parts.forEach(p -> points.addAll(((SummarySnapshot) p).getDataPoints()));
-      return new SummarySnapshot(first.getMetadata(), points);
+      return new SummarySnapshot(metadata(first, name), points);
     }
     throw new IllegalStateException("the Dropwizard bridge made a " + first.getClass().getSimpleName()
         + " for " + first.getMetadata().getPrometheusName() + "; only counters, gauges and summaries are merged");

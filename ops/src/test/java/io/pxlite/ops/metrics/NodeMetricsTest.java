@@ -28,6 +28,16 @@ class NodeMetricsTest {
   }
 
   @Test
+  void helpTextsComeFromTheMetricsTable() {
+    registry.counter(MetricName.of("px_volume_writes_total", "volumeid", "01", "volumename", "v1")).inc();
+    registry.gauge(MetricName.of("px_volume_depth_io", "volumeid", "01", "volumename", "v1"), () -> () -> 1);
+
+    assertThat(text()).contains("# HELP px_volume_writes_total NBD writes acknowledged (durable) (requests)")
+        .contains("# HELP px_volume_depth_io requests in flight now (queue depth) (requests)");
+    assertThat(MetricCatalog.get().names()).contains("pxlite_group_commit_latency_seconds").hasSizeGreaterThan(40);
+  }
+
+  @Test
   void timersAreSummariesInSeconds() {
     Timer timer = registry.timer(MetricName.of("px_volume_write_latency_seconds", "volumeid", "01", "volumename", "v1"));
     timer.update(2, TimeUnit.MILLISECONDS);
