@@ -54,6 +54,18 @@ class BitRotIT {
           .isEqualTo(other);
     }
     assertThat(node.api("GET", "/v1/volumes/rot", null).body().get("checksum_errors").asLong()).isPositive();
+    // The operator learns it from the device's counter and an alert naming the device.
+    String device = node.device().toString();
+    assertThat(ScrapedMetrics.of(node).value("pxlite_device_checksum_failures_total", java.util.Map.of("device", device)))
+        .isEqualTo(1);
+    Poll.until(java.time.Duration.ofSeconds(30), "a checksum_errors alert for " + device, () -> {
+      for (com.fasterxml.jackson.databind.JsonNode alert : node.api("GET", "/v1/alerts", null).body()) {
+        if (alert.get("kind").asText().equals("checksum_errors") && alert.get("resource").asText().equals(device)) {
+          return true;
+        }
+      }
+      return false;
+    });
   }
 
   /** The device offset of a 4 KiB-aligned copy of {@code block}. */
