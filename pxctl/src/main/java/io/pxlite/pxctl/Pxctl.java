@@ -28,6 +28,7 @@ import picocli.CommandLine.Spec;
       ClusterCommands.class,
       VolumeCommands.class,
       SnapCommands.class,
+      AlertsCommands.class,
       HostCommands.class,
       HelpCommand.class
     })

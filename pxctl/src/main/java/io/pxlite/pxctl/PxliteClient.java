@@ -64,7 +64,30 @@ final class PxliteClient {
     return URLEncoder.encode(value, StandardCharsets.UTF_8);
   }
 
+  /**
+   * GETs {@code path}, taking {@code alsoAnswer} (e.g. 503 of {@code /health}) as an answer with a body
+   * rather than an error; empty when the node does not serve the path (404: an older node).
+   */
+  java.util.Optional<JsonNode> getAnswer(String path, int alsoAnswer) {
+    HttpReply reply = call("GET", path, null);
+    if (reply.status() == 404) {
+      return java.util.Optional.empty();
+    }
+    if (reply.status() >= 400 && reply.status() != alsoAnswer) {
+      throw new ServerErrorException(reply.status(), errorText(reply));
+    }
+    return java.util.Optional.of(parse("GET", path, reply));
+  }
+
   private JsonNode exchange(String method, String path, byte[] body) {
+    HttpReply reply = call(method, path, body);
+    if (reply.status() >= 400) {
+      throw new ServerErrorException(reply.status(), errorText(reply));
+    }
+    return parse(method, path, reply);
+  }
+
+  private HttpReply call(String method, String path, byte[] body) {
     HttpReply reply;
     try {
       reply = transport.exchange(method, path, body);
@@ -75,9 +98,10 @@ final class PxliteClient {
       throw new PxctlException("lost connection to pxlite at " + endpoint + " during " + method + " " + path
           + ": " + e.getMessage(), e);
     }
-    if (reply.status() >= 400) {
-      throw new ServerErrorException(reply.status(), errorText(reply));
-    }
+    return reply;
+  }
+
+  private JsonNode parse(String method, String path, HttpReply reply) {
     if (reply.body().length == 0) {
       return JSON.createObjectNode();
     }

@@ -4,6 +4,7 @@ import static io.pxlite.pxctl.JsonFields.text;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.PrintWriter;
+import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;
 
@@ -15,10 +16,12 @@ final class StatusCommand implements Runnable {
   @Override
   public void run() {
     JsonNode status = pxctl.client().get("/v1/status");
-    pxctl.output().show(status, out -> print(status, out));
+    // 503 is /health's answer while something is degraded; an older node without it is left out.
+    Optional<JsonNode> health = pxctl.client().getAnswer("/health", 503);
+    pxctl.output().show(status, out -> print(status, health, out));
   }
 
-  private static void print(JsonNode status, PrintWriter out) {
+  private static void print(JsonNode status, Optional<JsonNode> healthReply, PrintWriter out) {
     JsonNode node = status.path("node");
     String health = text(status, "health");
     out.println("Status: " + (health.equals("healthy") ? "pxlite is operational" : "pxlite is not healthy: " + health));
@@ -27,7 +30,13 @@ final class StatusCommand implements Runnable {
     int devices = node.path("devices").size();
     out.println("  Local storage devices: " + (devices == 0 ? "none" : devices + (devices == 1 ? " device" : " devices")));
     if (devices > 0) {
-      ClusterCommands.deviceTable(node).print(out, "  ");
+      Table table = new Table("DEVICE", "PATH", "CAPACITY", "USED", "USE");
+      for (JsonNode device : node.path("devices")) {
+        table.row(text(device, "id"), text(device, "path"), JsonFields.size(device, "capacity_bytes"),
+            JsonFields.size(device, "used_bytes"),
+            CapacityBar.of(device.path("used_bytes").asLong(), device.path("capacity_bytes").asLong()));
+      }
+      table.print(out, "  ");
     }
     out.println("Cluster Summary");
     out.println("  Cluster ID: " + text(status, "cluster_id"));
@@ -42,7 +51,12 @@ final class StatusCommand implements Runnable {
         .add("Total Used", HumanSize.of(capacity - free))
         .add("Total Free", HumanSize.of(free))
         .add("Total Capacity", HumanSize.of(capacity))
+        .add("Use", CapacityBar.of(capacity - free, capacity))
         .print(out, "  ");
+    healthReply.ifPresent(h -> {
+      out.println("Health: " + (h.path("reasons").isEmpty() ? "ok" : text(h, "status")));
+      h.path("reasons").forEach(reason -> out.println("  - " + reason.asText()));
+    });
   }
 
   /** "10.0.0.1 (management), 10.0.1.1 (data)", or one address when both networks are the same. */

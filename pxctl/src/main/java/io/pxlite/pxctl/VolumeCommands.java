@@ -15,7 +15,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "volume",
     description = "Create, list, inspect, update and delete volumes.",
-    subcommands = VolumeCreateCommand.class)
+    subcommands = {VolumeCreateCommand.class, VolumeStatsCommand.class})
 final class VolumeCommands implements Runnable {
   @ParentCommand Pxctl pxctl;
   @Spec CommandSpec spec;

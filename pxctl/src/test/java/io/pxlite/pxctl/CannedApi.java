@@ -16,6 +16,7 @@ final class CannedApi {
   record Reply(int status, String body) {}
 
   private final Map<String, Reply> replies = new ConcurrentHashMap<>();
+  private final Map<String, java.util.Deque<Reply>> sequences = new ConcurrentHashMap<>();
   private final List<Request> received = new CopyOnWriteArrayList<>();
 
   CannedApi on(String method, String target, int status, String body) {
@@ -23,9 +24,23 @@ final class CannedApi {
     return this;
   }
 
+  /** Answers {@code 200 bodies[0]}, then {@code bodies[1]}, …, repeating the last one. */
+  CannedApi onInTurn(String method, String target, String... bodies) {
+    java.util.Deque<Reply> queue = new java.util.concurrent.ConcurrentLinkedDeque<>();
+    for (String body : bodies) {
+      queue.add(new Reply(200, body));
+    }
+    sequences.put(method + " " + target, queue);
+    return this;
+  }
+
   Reply answer(Request request) {
     received.add(request);
     String key = request.method() + " " + request.target();
+    java.util.Deque<Reply> sequence = sequences.get(key);
+    if (sequence != null) {
+      return sequence.size() > 1 ? sequence.poll() : sequence.peek();
+    }
     return replies.getOrDefault(key, new Reply(404, "{\"error\":\"no canned reply for " + key + "\"}"));
   }
 

@@ -24,8 +24,8 @@ class StatusCommandTest {
           Node ID: node-1
             IP: 10.0.0.1 (management), 10.0.1.1 (data)
             Local storage devices: 1 device
-            DEVICE    PATH      CAPACITY  USED
-            node-1:0  /dev/sdb  100 GiB   10 GiB
+            DEVICE    PATH      CAPACITY  USED    USE
+            node-1:0  /dev/sdb  100 GiB   10 GiB  [##..................] 10% used
           Cluster Summary
             Cluster ID: cluster-a
             Nodes: 1 online / 2 total
@@ -34,7 +34,32 @@ class StatusCommandTest {
             Total Used      :  10 GiB
             Total Free      :  140 GiB
             Total Capacity  :  150 GiB
+            Use             :  [#...................] 7% used
           """);
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(ServerKind.class)
+  void healthSaysOkOrListsWhatIsDegraded(ServerKind kind) throws Exception {
+    CannedApi api = new CannedApi().on("GET", "/v1/status", 200, CannedBodies.STATUS)
+        .on("GET", "/health", 503, """
+            {"status":"degraded","reasons":["node node-2 (10.0.0.2) is offline",
+              "volume db has 1 of 2 replicas in sync: node-2 down"]}""");
+    try (CannedServer server = kind.start(api, dir)) {
+      PxctlRun run = PxctlRun.against(server, "status");
+
+      assertThat(run.exitCode()).isZero();
+      assertThat(run.out()).endsWith("""
+          Health: degraded
+            - node node-2 (10.0.0.2) is offline
+            - volume db has 1 of 2 replicas in sync: node-2 down
+          """);
+    }
+    CannedApi fine = new CannedApi().on("GET", "/v1/status", 200, CannedBodies.STATUS)
+        .on("GET", "/health", 200, "{\"status\":\"ok\",\"reasons\":[]}");
+    try (CannedServer server = kind.start(fine, dir)) {
+      assertThat(PxctlRun.against(server, "status").out()).endsWith("Health: ok\n");
     }
   }
 
