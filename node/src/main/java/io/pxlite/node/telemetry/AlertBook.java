@@ -66,7 +66,7 @@ final class AlertBook implements Consumer<TelemetrySample> {
     Map<String, Instant> keep = new HashMap<>();
     List<AlertView> alerts = new ArrayList<>();
     for (Found f : found) {
-      Instant since = firstSeen.getOrDefault(f.key(), now);
+      Instant since = firstSeen.getOrDefault(f.key(), now.truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
       keep.put(f.key(), since);
       alerts.add(new AlertView(f.kind, f.severity, f.resourceType, f.resource, f.message, since.toString()));
     }
