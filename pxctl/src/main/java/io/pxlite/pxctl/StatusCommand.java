@@ -3,6 +3,8 @@ package io.pxlite.pxctl;
 import static io.pxlite.pxctl.JsonFields.text;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
 import java.util.Optional;
 import picocli.CommandLine.Command;
@@ -17,8 +19,22 @@ final class StatusCommand implements Runnable {
   public void run() {
     JsonNode status = pxctl.client().get("/v1/status");
     // 503 is /health's answer while something is degraded; an older node without it is left out.
-    Optional<JsonNode> health = pxctl.client().getAnswer("/health", 503);
+    Optional<JsonNode> health = health(pxctl.client());
     pxctl.output().show(status, out -> print(status, health, out));
+  }
+
+  /**
+   * /health's answer; empty from an older node without it (404). Any other failure is shown as the
+   * reason the health is unknown: the rest of the status was read and is still worth printing.
+   */
+  private static Optional<JsonNode> health(PxliteClient client) {
+    try {
+      return client.getAnswer("/health", 503);
+    } catch (PxctlException e) {
+      ObjectNode unknown = JsonNodeFactory.instance.objectNode().put("status", "unknown");
+      unknown.putArray("reasons").add("/health failed: " + e.getMessage());
+      return Optional.of(unknown);
+    }
   }
 
   private static void print(JsonNode status, Optional<JsonNode> healthReply, PrintWriter out) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -20,10 +21,15 @@ record VolumeIo(String volumeId, String volumeName, double seconds, double readI
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  /** Every volume with series in {@code after}, by id, with its rates since {@code before}. */
-  static Map<String, VolumeIo> between(JsonNode before, JsonNode after) {
-    double seconds = Duration.between(Instant.parse(before.path("time").asText()),
-        Instant.parse(after.path("time").asText())).toNanos() / 1e9;
+  /**
+   * Every volume with series in {@code after}, by id, with its rates since {@code before}.
+   *
+   * @param pxctlSeconds the time between the two readings on pxctl's own clock: used only when a
+   *     reading lacks a valid {@code time} (the node's clock is the better one, as it excludes the
+   *     network and the server's queueing)
+   */
+  static Map<String, VolumeIo> between(JsonNode before, JsonNode after, double pxctlSeconds) {
+    double seconds = nodeSeconds(before, after).orElse(pxctlSeconds);
     Map<String, String> names = new LinkedHashMap<>();
     for (JsonNode sample : family(after, "px_volume_writes_total").path("samples")) {
       names.put(sample.path("labels").path("volumeid").asText(), sample.path("labels").path("volumename").asText());
@@ -50,6 +56,16 @@ record VolumeIo(String volumeId, String volumeName, double seconds, double readI
 
   ObjectNode toJson() {
     return JSON.valueToTree(this);
+  }
+
+  /** The node's own time between two readings, or empty when either has no parseable {@code time}. */
+  private static Optional<Double> nodeSeconds(JsonNode before, JsonNode after) {
+    try {
+      return Optional.of(Duration.between(Instant.parse(before.path("time").asText()),
+          Instant.parse(after.path("time").asText())).toNanos() / 1e9);
+    } catch (DateTimeParseException e) {
+      return Optional.empty();
+    }
   }
 
   /** Growth per second of a counter; a counter that went down (the node restarted) counts from zero. */

@@ -51,11 +51,13 @@ final class VolumeStatsCommand implements Runnable {
     PxliteClient client = volumes.pxctl.client();
     Optional<JsonNode> volume = Optional.ofNullable(ref).map(r -> client.get("/v1/volumes/" + PxliteClient.segment(r)));
     JsonNode before = client.get("/v1/metrics");
+    long beforeNanos = System.nanoTime();
     int frames = watch ? (count == null ? Integer.MAX_VALUE : count) : 1;
     for (int frame = 0; frame < frames; frame++) {
       pause();
       JsonNode after = client.get("/v1/metrics");
-      Map<String, VolumeIo> all = VolumeIo.between(before, after);
+      long afterNanos = System.nanoTime();
+      Map<String, VolumeIo> all = VolumeIo.between(before, after, (afterNanos - beforeNanos) / 1e9);
       boolean last = frame == frames - 1;
       JsonNode node = after;
       volumes.pxctl.output().show(json(volume, all), out -> {
@@ -69,6 +71,7 @@ final class VolumeStatsCommand implements Runnable {
         }
       });
       before = after;
+      beforeNanos = afterNanos;
       if (last) {
         break;
       }
@@ -98,10 +101,8 @@ final class VolumeStatsCommand implements Runnable {
     String name = text(volume, "name");
     Optional<VolumeIo> io = VolumeIo.find(all, text(volume, "id"), name);
     if (io.isEmpty()) {
-      String attached = text(volume, "attached_on");
       out.println("no I/O metrics for volume " + name + " on node " + text(metrics, "node_id") + ": "
-          + (attached.equals(JsonFields.NONE) ? "no client has it open here"
-              : "it is attached on node " + attached + "; ask that node with --endpoint"));
+          + whyNoSeries(text(volume, "attached_on"), text(metrics, "node_id")));
       return;
     }
     VolumeIo v = io.get();
@@ -116,6 +117,18 @@ final class VolumeStatsCommand implements Runnable {
         .add("Queue depth", v.depth())
         .add("Used here", HumanSize.of(v.usedBytes()))
         .print(out, "  ");
+  }
+
+  /** Only the node serving a volume records its I/O, so the useful hint is which node that is. */
+  private static String whyNoSeries(String attachedOn, String thisNode) {
+    if (attachedOn.equals(JsonFields.NONE)) {
+      return "no client has it open here";
+    }
+    if (attachedOn.equals(thisNode)) {
+      // Served here yet no series: per-volume request metrics are off on this node.
+      return "it is attached here, but this node records no per-volume I/O (started with -Dpxlite.metrics.io=off?)";
+    }
+    return "it is attached on node " + attachedOn + "; ask that node with --endpoint";
   }
 
   private static void printAll(Map<String, VolumeIo> all, JsonNode metrics, PrintWriter out) {

@@ -2,6 +2,7 @@ package io.pxlite.pxctl;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -40,6 +41,24 @@ class AlertsCommandsTest {
       PxctlRun run = PxctlRun.against(server, "alerts", "show");
 
       assertThat(run.out()).isEqualTo("No alerts.\n");
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(ServerKind.class)
+  void jsonPrintsTheList(ServerKind kind) throws Exception {
+    String alerts = """
+        [{"kind":"device_full","severity":"critical","resource_type":"device","resource":"node-1:0",
+          "message":"device node-1:0 is 97% full","since":"2026-12-06T12:00:00Z"}]
+        """;
+    CannedApi api = new CannedApi().on("GET", "/v1/alerts", 200, alerts);
+    try (CannedServer server = kind.start(api, dir)) {
+      PxctlRun run = PxctlRun.against(server, "-j", "alerts", "show");
+
+      ObjectMapper json = new ObjectMapper();
+      assertThat(run.exitCode()).isZero();
+      assertThat(json.readTree(run.out())).isEqualTo(json.readTree(alerts));
+      assertThat(run.out()).startsWith("[ {\n  \"kind\" : \"device_full\",");
     }
   }
 }

@@ -94,4 +94,22 @@ class StatusCommandTest {
           .endsWith("}\n");
     }
   }
+
+  @ParameterizedTest
+  @EnumSource(ServerKind.class)
+  void aFailingHealthCallStillPrintsTheStatusAndSaysHealthIsUnknown(ServerKind kind) throws Exception {
+    CannedApi api = new CannedApi().on("GET", "/v1/status", 200, CannedBodies.STATUS)
+        .on("GET", "/health", 500, "{\"error\":\"health check crashed\"}");
+    try (CannedServer server = kind.start(api, dir)) {
+      PxctlRun run = PxctlRun.against(server, "status");
+
+      assertThat(run.err()).isEmpty();
+      assertThat(run.exitCode()).isZero();
+      assertThat(run.out()).startsWith("Status: pxlite is operational\n").endsWith("""
+            Use             :  [#...................] 7% used
+          Health: unknown
+            - /health failed: health check crashed
+          """);
+    }
+  }
 }
