@@ -1,9 +1,9 @@
 package io.pxlite.node.telemetry;
 
-import com.codahale.metrics.Counter;
 import com.codahale.metrics.Gauge;
 import com.codahale.metrics.MetricRegistry;
 import io.pxlite.ops.metrics.MetricName;
+import io.pxlite.ops.metrics.SourcedCounter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -69,20 +69,6 @@ final class KeyedSeries {
       if (!labelsByKey.containsKey(gone)) {
         registered.remove(gone).forEach(registry::remove);
       }
-    }
-  }
-
-  /** A Dropwizard counter over a count kept elsewhere, so the bridge exports it as a Prometheus counter. */
-  static final class SourcedCounter extends Counter {
-    private final LongSupplier total;
-
-    SourcedCounter(LongSupplier total) {
-      this.total = total;
-    }
-
-    @Override
-    public long getCount() {
-      return total.getAsLong();
     }
   }
 }

@@ -3,6 +3,7 @@ package io.pxlite.node.telemetry;
 import com.codahale.metrics.Gauge;
 import com.codahale.metrics.MetricRegistry;
 import io.pxlite.ops.metrics.MetricName;
+import io.pxlite.ops.metrics.SourcedCounter;
 import io.pxlite.store.BlockStore;
 import io.pxlite.store.device.DeviceUsage;
 import java.util.function.ToLongFunction;
@@ -48,6 +49,6 @@ final class StoreGauges {
   }
 
   private static void counter(MetricRegistry registry, String family, String[] labels, java.util.function.LongSupplier total) {
-    registry.register(MetricName.of(family, labels), new KeyedSeries.SourcedCounter(total));
+    registry.register(MetricName.of(family, labels), new SourcedCounter(total));
   }
 }
