@@ -18,6 +18,8 @@ import io.pxlite.node.kvdb.KvdbUnavailableException;
 import io.pxlite.node.kvdb.NodeRegistration;
 import io.pxlite.node.volume.membership.ReplicaGroups;
 import io.pxlite.node.volume.datapath.VolumeExports;
+import io.pxlite.node.volume.qos.PolicyRefresh;
+import io.pxlite.node.volume.qos.VolumeIoControl;
 import io.pxlite.node.volume.VolumeService;
 import io.pxlite.statemachine.VolumeStateMachine;
 import io.pxlite.store.BlockStore;
@@ -141,14 +143,17 @@ public final class NodeDaemon implements AutoCloseable {
     groups.joinMemberships();
     phases.done("group memberships");
     NbdMetrics nbdMetrics = new NbdMetrics(metrics.registry(), !"off".equals(System.getProperty(PER_VOLUME_IO_METRICS)));
-    track(NbdServer.start(new VolumeExports(catalog, groups, store), config.nbdSocket(),
+    VolumeIoControl ioControl = track(new VolumeIoControl());
+    track(new PolicyRefresh(catalog, ioControl).start());
+    track(NbdServer.start(new VolumeExports(catalog, groups, store, ioControl), config.nbdSocket(),
         config.nbdPort().map(port -> new InetSocketAddress(config.dataIp(), port)), nbdMetrics));
     phases.done("nbd server");
     // After the NBD server: attachments that outlived a restart reconnect to it.
     HostAttachments attachments = HostAttachments.open(nodeId, config.dataDir(), config.nbdSocket(), config.mountsDir(),
         new KvdbAttachClaims(catalog));
     attachments.restore();
-    VolumeService service = new VolumeService(config, self, catalog, registration, groups, store, attachments);
+    VolumeService service = new VolumeService(config, self, catalog, registration, groups, store, attachments,
+        ioControl);
     NodeOperations operations = track(new NodeOperations(metrics, config.clusterId(), service, store, journal, nbdMetrics));
     track(ManagementApiServer.start(service, operations, config.apiSocket(),
         Optional.of(new InetSocketAddress(config.mgmtIp(), config.mgmtPort()))));

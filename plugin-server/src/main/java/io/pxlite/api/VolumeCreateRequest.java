@@ -7,7 +7,9 @@ import java.util.Map;
 /**
  * A request to create a volume, as pxctl and the Docker plugin send it. Sizes are strings in PX's
  * forms ("10G", "512M", a bare number = GiB); {@code nodes} names the nodes to put replicas on
- * (ids separated by commas or semicolons, as PX's {@code --nodes}); null fields take the defaults.
+ * (ids separated by commas or semicolons, as PX's {@code --nodes}); {@code maxIops} and
+ * {@code maxBandwidth} are PX's {@code R,W} limits (IOPS; MiB/s), one number for both; null fields take
+ * the defaults.
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record VolumeCreateRequest(
@@ -19,9 +21,16 @@ public record VolumeCreateRequest(
     String ioPriority,
     Integer snapInterval,
     Map<String, String> labels,
-    String nodes) {
+    String nodes,
+    String maxIops,
+    String maxBandwidth) {
   public VolumeCreateRequest(String name, String size, Integer repl, String fs, String blockSize, String ioPriority,
       Integer snapInterval, Map<String, String> labels) {
     this(name, size, repl, fs, blockSize, ioPriority, snapInterval, labels, null);
+  }
+
+  public VolumeCreateRequest(String name, String size, Integer repl, String fs, String blockSize, String ioPriority,
+      Integer snapInterval, Map<String, String> labels, String nodes) {
+    this(name, size, repl, fs, blockSize, ioPriority, snapInterval, labels, nodes, null, null);
   }
 }

@@ -16,6 +16,7 @@ import java.util.Map;
  * @param attachPath where it is mounted on the node that answered
  * @param groupLeader the node leading the volume's replica group (only in a single volume's view)
  * @param replicaStates each replica's state (only in a single volume's view; empty in lists)
+ * @param ioLimits the volume's IOPS and bandwidth limits (0 = none)
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record VolumeView(
@@ -41,7 +42,8 @@ public record VolumeView(
     String devicePath,
     List<String> attachPath,
     String groupLeader,
-    List<ReplicaStateView> replicaStates) {
+    List<ReplicaStateView> replicaStates,
+    IoLimits ioLimits) {
 
   /**
    * One replica of a volume.

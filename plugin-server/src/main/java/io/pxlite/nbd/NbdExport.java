@@ -41,6 +41,11 @@ public interface NbdExport {
   /** Completes when every write completed before the call is durable. */
   CompletableFuture<Void> flush();
 
+  /** What decides when this export's requests may start (limits, shares); {@link IoGate#OPEN} by default. */
+  default IoGate gate() {
+    return IoGate.OPEN;
+  }
+
   /** The data and hole runs covering {@code [offset, offset+length)}, in order. May block. */
   List<AllocationRun> allocation(long offset, long length);
 }

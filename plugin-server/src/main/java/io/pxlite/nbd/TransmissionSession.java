@@ -66,7 +66,7 @@ final class TransmissionSession extends ChannelInboundHandlerAdapter {
 
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
-    commands = new ExportCommands(negotiated, blocking, NbdServer.BLOCKING_THREADS, ctx.alloc());
+    commands = new ExportCommands(negotiated, ctx.channel().eventLoop(), blocking, NbdServer.BLOCKING_THREADS, ctx.alloc());
   }
 
   @Override

@@ -99,7 +99,7 @@ final class InMemoryManagementService implements ManagementService {
         request.ioPriority() == null ? "low" : request.ioPriority(),
         request.snapInterval() == null ? 0 : request.snapInterval(),
         request.labels() == null ? Map.of() : request.labels(), "2026-01-01T00:00:00Z", "detached", "up",
-        0, 0, "rg-1", List.of("node-1"), null, "nbd://10.0.1.1:10809/" + id, 0, null, List.of(), null, List.of());
+        0, 0, "rg-1", List.of("node-1"), null, "nbd://10.0.1.1:10809/" + id, 0, null, List.of(), null, List.of(), IoLimits.NONE);
     volumesById.put(id, volume);
     return volume;
   }
@@ -126,7 +126,7 @@ final class InMemoryManagementService implements ManagementService {
     VolumeView updated = new VolumeView(v.id(), v.name(), request.size() == null ? v.sizeBytes() : gib(request.size()),
         v.repl(), v.fs(), v.blockSize(), v.ioPriority(), v.snapInterval(), v.labels(), v.ctime(), v.state(), v.status(),
         v.usedBytes(), v.snapshotBytes(), v.replicaGroup(), v.replicas(), v.attachedOn(), v.nbdUri(), v.checksumErrors(),
-        v.devicePath(), v.attachPath(), v.groupLeader(), v.replicaStates());
+        v.devicePath(), v.attachPath(), v.groupLeader(), v.replicaStates(), v.ioLimits());
     volumesById.put(v.id(), updated);
     return updated;
   }
@@ -267,6 +267,6 @@ final class InMemoryManagementService implements ManagementService {
         v.snapInterval(), v.labels(), v.ctime(), attached ? "attached" : "detached", v.status(), v.usedBytes(),
         v.snapshotBytes(), v.replicaGroup(), v.replicas(), attached ? NODE_1.id() : null, v.nbdUri(),
         v.checksumErrors(), attached ? DEVICE : null, attached ? List.copyOf(mountpoints) : List.of(),
-        v.groupLeader(), v.replicaStates());
+        v.groupLeader(), v.replicaStates(), v.ioLimits());
   }
 }

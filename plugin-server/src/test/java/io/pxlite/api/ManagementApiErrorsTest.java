@@ -54,7 +54,7 @@ class ManagementApiErrorsTest {
 
     assertThat(response.statusCode()).isEqualTo(400);
     assertThat(json(response).get("error").asText()).isEqualTo("unknown field \"colour\" (known fields: "
-        + "block_size, fs, io_priority, labels, name, nodes, repl, size, snap_interval)");
+        + "block_size, fs, io_priority, labels, max_bandwidth, max_iops, name, nodes, repl, size, snap_interval)");
   }
 
   @Test

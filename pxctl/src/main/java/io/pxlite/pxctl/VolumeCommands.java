@@ -52,6 +52,8 @@ final class VolumeCommands implements Runnable {
           .add("Block size", size(volume, "block_size"))
           .add("HA", volume.path("repl").asInt())
           .add("IO priority", text(volume, "io_priority"))
+          .add("Max IOPS", IoLimitsText.iops(volume.path("io_limits")))
+          .add("Max bandwidth", IoLimitsText.bandwidth(volume.path("io_limits")))
           .add("Snapshot interval", snapInterval > 0 ? snapInterval + " min" : "off")
           .add("Labels", JsonFields.labels(volume, "labels"))
           .add("Created", text(volume, "ctime"))
@@ -72,15 +74,36 @@ final class VolumeCommands implements Runnable {
     });
   }
 
-  @Command(name = "update", description = "Change a volume: grow it with --size.")
+  @Command(name = "update", description = "Change a volume while it is in use: grow it with --size, change its"
+      + " --io_priority, --max_iops or --max_bandwidth.")
   void update(
       @Parameters(paramLabel = "VOL", description = "Volume name or id.") String ref,
-      @picocli.CommandLine.Option(names = {"-s", "--size"}, required = true,
-          description = "New size: 20G, 512M, or a bare number of GiB. Volumes only grow.") String size) {
+      @picocli.CommandLine.Option(names = {"-s", "--size"},
+          description = "New size: 20G, 512M, or a bare number of GiB. Volumes only grow.") String size,
+      @picocli.CommandLine.Option(names = "--io_priority", paramLabel = "high|medium|low",
+          description = "Its share of the node's I/O while volumes contend (4:2:1).") String ioPriority,
+      @picocli.CommandLine.Option(names = "--max_iops", paramLabel = "R,W",
+          description = "Read and write IOPS limits (one number for both; 0 = none).") String maxIops,
+      @picocli.CommandLine.Option(names = "--max_bandwidth", paramLabel = "R,W",
+          description = "Read and write bandwidth limits in MiB/s (or e.g. 512K; one value for both; 0 = none).")
+          String maxBandwidth) {
+    if (size == null && ioPriority == null && maxIops == null && maxBandwidth == null) {
+      throw new PxctlException("volume update: give at least one of --size, --io_priority, --max_iops, --max_bandwidth");
+    }
     com.fasterxml.jackson.databind.node.ObjectNode body =
-        com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode().put("size", size);
+        com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+    putIfGiven(body, "size", size);
+    putIfGiven(body, "io_priority", ioPriority);
+    putIfGiven(body, "max_iops", maxIops);
+    putIfGiven(body, "max_bandwidth", maxBandwidth);
     JsonNode reply = pxctl.client().patch("/v1/volumes/" + PxliteClient.segment(ref), body);
     pxctl.output().show(reply, out -> out.println("Update Volume: Volume update successful for volume " + ref));
+  }
+
+  private static void putIfGiven(com.fasterxml.jackson.databind.node.ObjectNode body, String field, String value) {
+    if (value != null) {
+      body.put(field, value);
+    }
   }
 
   @Command(name = "ha-update", description = "Change how many replicas a volume has, while it stays in use: "

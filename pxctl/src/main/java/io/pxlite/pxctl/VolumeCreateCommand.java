@@ -41,6 +41,14 @@ final class VolumeCreateCommand implements Runnable {
   @Option(names = "--io_priority", paramLabel = "high|medium|low", description = "IO priority.")
   String ioPriority;
 
+  @Option(names = "--max_iops", paramLabel = "R,W",
+      description = "Read and write IOPS limits for all the volume's clients together (one number for both).")
+  String maxIops;
+
+  @Option(names = "--max_bandwidth", paramLabel = "R,W",
+      description = "Read and write bandwidth limits in MiB/s (or e.g. 512K; one value for both).")
+  String maxBandwidth;
+
   @Option(names = "--snap_interval", paramLabel = "MIN", description = "Minutes between snapshots (0 = off).")
   Integer snapInterval;
 
@@ -68,6 +76,8 @@ final class VolumeCreateCommand implements Runnable {
       request.put("snap_interval", snapInterval);
     }
     putIfGiven(request, "nodes", nodes);
+    putIfGiven(request, "max_iops", maxIops);
+    putIfGiven(request, "max_bandwidth", maxBandwidth);
     if (!labels.isEmpty()) {
       ObjectNode labelObject = request.putObject("labels");
       labels.forEach(labelObject::put);

@@ -32,6 +32,7 @@ final class CannedBodies {
   static final String VOLUME_DB = """
       {"id":"vol-1","name":"db","size_bytes":10737418240,"repl":2,"fs":"ext4","block_size":4096,
        "io_priority":"high","snap_interval":30,"labels":{"app":"pg","tier":"data"},
+       "io_limits":{"read_iops":0,"write_iops":500,"read_bytes_per_second":0,"write_bytes_per_second":8388608},
        "ctime":"2026-01-01T00:00:00Z","state":"attached","status":"up","used_bytes":1610612736,
        "snapshot_bytes":0,"replica_group":"rg-1","replicas":["node-1","node-2"],
        "attached_on":"node-1","nbd_uri":"nbd://10.0.1.1:10809/vol-1","checksum_errors":0,

@@ -62,6 +62,35 @@ class VolumeCommandsTest {
 
   @ParameterizedTest
   @EnumSource(ServerKind.class)
+  void updateSendsTheIoPolicyGiven(ServerKind kind) throws Exception {
+    CannedApi api = new CannedApi().on("PATCH", "/v1/volumes/db", 200, CannedBodies.VOLUME_DB);
+    try (CannedServer server = kind.start(api, dir)) {
+      PxctlRun run = PxctlRun.against(server, "volume", "update", "db", "--io_priority", "low", "--max_iops", "500,200",
+          "--max_bandwidth", "100");
+
+      assertThat(run.err()).isEmpty();
+      assertThat(run.exitCode()).isZero();
+      assertThat(run.out()).isEqualTo("Update Volume: Volume update successful for volume db\n");
+      assertThat(api.onlyRequest().body())
+          .isEqualTo("{\"io_priority\":\"low\",\"max_iops\":\"500,200\",\"max_bandwidth\":\"100\"}");
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(ServerKind.class)
+  void updateWithNothingToChangeSaysWhatItTakesAndSendsNothing(ServerKind kind) throws Exception {
+    CannedApi api = new CannedApi();
+    try (CannedServer server = kind.start(api, dir)) {
+      PxctlRun run = PxctlRun.against(server, "volume", "update", "db");
+
+      assertThat(run.exitCode()).isNotZero();
+      assertThat(run.err()).contains("give at least one of --size, --io_priority, --max_iops, --max_bandwidth");
+      assertThat(api.received()).isEmpty();
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(ServerKind.class)
   void haUpdateWithoutReplIsAUsageErrorAndSendsNothing(ServerKind kind) throws Exception {
     CannedApi api = new CannedApi();
     try (CannedServer server = kind.start(api, dir)) {
@@ -151,6 +180,8 @@ class VolumeCommandsTest {
           Block size         :  4 KiB
           HA                 :  2
           IO priority        :  high
+          Max IOPS           :  unlimited read, 500 write
+          Max bandwidth      :  unlimited read, 8 MiB/s write
           Snapshot interval  :  30 min
           Labels             :  app=pg,tier=data
           Created            :  2026-01-01T00:00:00Z

@@ -58,7 +58,7 @@ public final class DockerVolumes implements VolumeDriver {
       try {
         volumes.createVolume(new VolumeCreateRequest(n.volume(), options.get("size"), wanted.repl(), wanted.fs(),
             Integer.toString(wanted.blockSize()) + "B", wanted.ioPriority(), wanted.snapInterval(), wanted.labels(),
-            String.join(",", wanted.nodes())));
+            String.join(",", wanted.nodes()), options.get("max_iops"), options.get("max_bandwidth")));
       } catch (ApiException e) {
         // Another create of the same name may have won the race: fine if it made the same volume.
         Optional<VolumeRecord> raced = e.status() == 409 ? catalog.volume(n.volume()) : Optional.empty();
@@ -88,6 +88,7 @@ public final class DockerVolumes implements VolumeDriver {
     compare(differences, "io_priority", v.ioPriority(), wanted.ioPriority());
     compare(differences, "snap_interval", v.snapInterval(), wanted.snapInterval());
     compare(differences, "labels", v.labels(), wanted.labels());
+    compare(differences, "io limits", v.limits(), wanted.limits());
     if (!differences.isEmpty()) {
       throw new DriverException("volume " + v.name() + " already exists with a different spec: "
           + String.join("; ", differences.values()));
@@ -194,6 +195,7 @@ public final class DockerVolumes implements VolumeDriver {
     status.put("fs", v.fs());
     status.put("block_size", v.blockSize());
     status.put("io_priority", v.ioPriority());
+    status.put("io_limits", v.ioLimits());
     status.put("labels", v.labels());
     status.put("state", v.state());
     status.put("status", v.status());

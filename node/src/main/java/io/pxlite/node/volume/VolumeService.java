@@ -29,6 +29,8 @@ import io.pxlite.node.kvdb.ClusterCatalog;
 import io.pxlite.node.kvdb.NodeRegistration;
 import io.pxlite.node.kvdb.SnapshotRecord;
 import io.pxlite.node.kvdb.VolumeRecord;
+import io.pxlite.node.volume.qos.VolumeIoControl;
+import io.pxlite.api.IoLimits;
 import io.pxlite.store.BlockStore;
 import io.pxlite.store.VolumeUsage;
 import java.time.Instant;
@@ -60,16 +62,18 @@ public final class VolumeService implements ManagementService {
   private final HostCalls host;
   private final ReplicaSetChange replicaSets;
   private final ClusterNodes clusterNodes;
+  private final VolumeIoControl ioControl;
 
   public VolumeService(
       NodeConfig config, LocalNode self, ClusterCatalog catalog, NodeRegistration registration,
-      ReplicaGroups groups, BlockStore store, HostAttachments attachments) {
+      ReplicaGroups groups, BlockStore store, HostAttachments attachments, VolumeIoControl ioControl) {
     this.config = config;
     this.self = self;
     this.catalog = catalog;
     this.groups = groups;
     this.store = store;
     this.attachments = attachments;
+    this.ioControl = ioControl;
     this.host = new HostCalls(attachments, self.id());
     this.replicaSets = new ReplicaSetChange(catalog, groups, config.clusterId());
     this.clusterNodes = new ClusterNodes(config, self, catalog, registration, new NodeRemoval(catalog, groups, config.clusterId()));
@@ -111,7 +115,7 @@ public final class VolumeService implements ManagementService {
       ReplicaGroup group = groups.groupForNewVolume(replicas, chosen.witness());
       VolumeRecord record = new VolumeRecord(VolumeIds.format(id), name, spec.sizeBytes(), spec.repl(), spec.fs(),
           spec.blockSize(), spec.ioPriority(), spec.snapInterval(), spec.labels(), now(), group.streamName(), replicas,
-          chosen.witness());
+          chosen.witness(), spec.limits());
       if (!catalog.createVolume(record)) {
         throw ApiException.conflict("a volume or snapshot named '" + name + "' already exists");
       }
@@ -150,6 +154,7 @@ public final class VolumeService implements ManagementService {
       if (request.repl() != null) {
         v = replicaSets.apply(v, request.repl(), request.node());
       }
+      v = updateIoPolicy(v, request);
       if (request.size() == null) {
         return volumeView(v);
       }
@@ -178,11 +183,42 @@ public final class VolumeService implements ManagementService {
       if (!outcome.isOk()) {
         throw failed("resize volume " + v.name(), outcome);
       }
-      VolumeRecord resized = new VolumeRecord(v.id(), v.name(), size, v.repl(), v.fs(), v.blockSize(), v.ioPriority(),
-          v.snapInterval(), v.labels(), v.ctime(), v.replicaGroup(), v.replicas(), v.witness());
+      VolumeRecord resized = v.withSize(size);
       catalog.updateVolume(resized);
       return volumeView(resized);
     });
+  }
+
+  /**
+   * The volume with the I/O policy {@code request} asks for (its other parts unchanged), stored and
+   * in force on this node at once; other nodes serving it pick it up within a second
+   * ({@code PolicyRefresh}).
+   */
+  private VolumeRecord updateIoPolicy(VolumeRecord v, VolumeUpdateRequest request) {
+    if (request.ioPriority() == null && request.maxIops() == null && request.maxBandwidth() == null) {
+      return v;
+    }
+    String priority = v.ioPriority();
+    IoLimits limits = v.limits();
+    try {
+      if (request.ioPriority() != null) {
+        priority = IoPolicyOptions.priority(request.ioPriority());
+      }
+      if (request.maxIops() != null) {
+        limits = IoPolicyOptions.withIops(limits, request.maxIops());
+      }
+      if (request.maxBandwidth() != null) {
+        limits = IoPolicyOptions.withBandwidth(limits, request.maxBandwidth());
+      }
+    } catch (ConfigException e) {
+      throw ApiException.badRequest("invalid " + e.getMessage().replace("config field", "option"));
+    }
+    VolumeRecord changed = v.withIoPolicy(priority, limits);
+    if (!changed.equals(v)) {
+      catalog.updateVolume(changed);
+      ioControl.apply(changed.numericId(), priority, limits);
+    }
+    return changed;
   }
 
   @Override
@@ -205,6 +241,7 @@ public final class VolumeService implements ManagementService {
         throw failed("delete volume " + v.name(), outcome);
       }
       catalog.deleteVolume(v.name());
+      ioControl.forget(v.numericId());
       return null;
     });
   }
@@ -222,7 +259,8 @@ public final class VolumeService implements ManagementService {
         plain.ioPriority(), plain.snapInterval(), plain.labels(), plain.ctime(), plain.state(),
         states.degraded() && "up".equals(plain.status()) ? "degraded" : plain.status(), plain.usedBytes(),
         plain.snapshotBytes(), plain.replicaGroup(), plain.replicas(), plain.attachedOn(), plain.nbdUri(),
-        plain.checksumErrors(), plain.devicePath(), plain.attachPath(), states.leader(), states.replicas());
+        plain.checksumErrors(), plain.devicePath(), plain.attachPath(), states.leader(), states.replicas(),
+        plain.ioLimits());
   }
 
   private VolumeView volumeView(VolumeRecord v, Optional<String> attachedOn) {
@@ -237,7 +275,7 @@ public final class VolumeService implements ManagementService {
         usage.map(VolumeUsage::liveBytes).orElse(0L), usage.map(VolumeUsage::snapshotBytes).orElse(0L),
         v.replicaGroup(), v.replicas(), attachedOn.orElse(null), nbdUri(v.name()), store.checksumErrors(),
         local.map(a -> a.device().devicePath()).orElse(null),
-        local.map(a -> List.copyOf(a.mounts().keySet())).orElse(List.of()), null, List.of());
+        local.map(a -> List.copyOf(a.mounts().keySet())).orElse(List.of()), null, List.of(), v.limits());
   }
 
   private String nbdUri(String exportName) {

@@ -1,5 +1,6 @@
 package io.pxlite.node.volume;
 
+import io.pxlite.api.IoLimits;
 import java.util.List;
 import java.util.Map;
 
@@ -8,7 +9,7 @@ import java.util.Map;
  * are the nodes its replicas must go on (at most {@code repl}; empty: placed by free space).
  */
 public record VolumeSpec(long sizeBytes, int repl, String fs, int blockSize, String ioPriority, int snapInterval,
-    Map<String, String> labels, List<String> nodes) {
+    Map<String, String> labels, List<String> nodes, IoLimits limits) {
   public VolumeSpec {
     labels = Map.copyOf(labels);
     nodes = List.copyOf(nodes);

@@ -3,6 +3,7 @@ package io.pxlite.node.volume;
 import io.pxlite.node.config.ByteSize;
 import io.pxlite.node.config.ConfigException;
 import io.pxlite.api.ApiException;
+import io.pxlite.api.IoLimits;
 import io.pxlite.api.VolumeCreateRequest;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -19,12 +20,12 @@ import java.util.Set;
  */
 public final class VolumeSpecParser {
   public static final Set<String> KEYS =
-      Set.of("size", "repl", "fs", "block_size", "io_priority", "snap_interval", "labels", "label", "nodes");
+      Set.of("size", "repl", "fs", "block_size", "io_priority", "snap_interval", "labels", "label", "nodes",
+          "max_iops", "max_bandwidth");
   static final long DEFAULT_SIZE = ByteSize.GIB;
   static final int DEFAULT_BLOCK_SIZE = 4096;
   private static final int MOUNTABLE_BLOCK_SIZE = 4096;
   private static final Set<String> FILESYSTEMS = Set.of("ext4", "xfs", "none");
-  private static final Set<String> PRIORITIES = Set.of("high", "medium", "low");
 
   private VolumeSpecParser() {}
 
@@ -41,8 +42,8 @@ public final class VolumeSpecParser {
     });
     for (String key : opts.keySet()) {
       if (!KEYS.contains(key)) {
-        throw new ConfigException(key, "unknown volume option (known: block_size, fs, io_priority, labels, nodes, repl, size,"
-            + " snap_interval)");
+        throw new ConfigException(key, "unknown volume option (known: block_size, fs, io_priority, labels, max_bandwidth,"
+            + " max_iops, nodes, repl, size, snap_interval)");
       }
     }
     long size = opts.containsKey("size") ? ByteSize.parse(opts.get("size"), ByteSize.GIB, "size") : DEFAULT_SIZE;
@@ -67,9 +68,13 @@ public final class VolumeSpecParser {
       throw new ConfigException("block_size", ByteSize.format(blockSize) + " is larger than the 4K page size, so " + fs
           + " on it could not be mounted; use 4K or less, or fs none for a raw block device");
     }
-    String priority = opts.getOrDefault("io_priority", "medium").toLowerCase(Locale.ROOT);
-    if (!PRIORITIES.contains(priority)) {
-      throw new ConfigException("io_priority", "'" + priority + "' is not one of high, medium, low");
+    String priority = IoPolicyOptions.priority(opts.getOrDefault("io_priority", "medium"));
+    IoLimits limits = IoLimits.NONE;
+    if (opts.containsKey("max_iops")) {
+      limits = IoPolicyOptions.withIops(limits, opts.get("max_iops"));
+    }
+    if (opts.containsKey("max_bandwidth")) {
+      limits = IoPolicyOptions.withBandwidth(limits, opts.get("max_bandwidth"));
     }
     int snapInterval = integer(opts, "snap_interval", 0);
     if (snapInterval < 0) {
@@ -86,7 +91,7 @@ public final class VolumeSpecParser {
       throw new ConfigException("nodes", "names " + nodes.size() + " nodes " + nodes + " for " + repl
           + " replica(s); name at most repl nodes");
     }
-    return new VolumeSpec(size, repl, fs, (int) blockSize, priority, snapInterval, labels, nodes);
+    return new VolumeSpec(size, repl, fs, (int) blockSize, priority, snapInterval, labels, nodes, limits);
   }
 
   /** Node ids separated by commas or semicolons (the latter inside Docker's inline {@code k=v,...} names). */
@@ -119,13 +124,15 @@ public final class VolumeSpecParser {
     options.put("io_priority", r.ioPriority());
     options.put("snap_interval", r.snapInterval() == null ? null : r.snapInterval().toString());
     options.put("nodes", r.nodes());
+    options.put("max_iops", r.maxIops());
+    options.put("max_bandwidth", r.maxBandwidth());
     try {
       VolumeSpec spec = VolumeSpecParser.parse(options);
       if (r.labels() != null && !r.labels().isEmpty()) {
         Map<String, String> labels = new HashMap<>(spec.labels());
         labels.putAll(r.labels());
         spec = new VolumeSpec(spec.sizeBytes(), spec.repl(), spec.fs(), spec.blockSize(), spec.ioPriority(),
-            spec.snapInterval(), labels, spec.nodes());
+            spec.snapInterval(), labels, spec.nodes(), spec.limits());
       }
       return spec;
     } catch (ConfigException e) {

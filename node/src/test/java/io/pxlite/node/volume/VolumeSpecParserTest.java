@@ -58,4 +58,20 @@ class VolumeSpecParserTest {
     assertThatThrownBy(() -> VolumeSpecParser.parse(Map.of("repl", "2", "nodes", "a;a")))
         .isInstanceOf(ConfigException.class).hasMessageContaining("names node a twice");
   }
+
+  @Test
+  void ioLimitsTakeOneValueOrReadAndWrite() {
+    assertThat(VolumeSpecParser.parse(Map.of()).limits()).isEqualTo(io.pxlite.api.IoLimits.NONE);
+    assertThat(VolumeSpecParser.parse(Map.of("max_iops", "500")).limits())
+        .isEqualTo(new io.pxlite.api.IoLimits(500, 500, 0, 0));
+    // ';' where ',' separates options (Docker's inline names).
+    assertThat(VolumeSpecParser.parse(Map.of("max_iops", "500;200", "max_bandwidth", "100,512K")).limits())
+        .isEqualTo(new io.pxlite.api.IoLimits(500, 200, 100L << 20, 512L << 10));
+    assertThat(VolumeSpecParser.parse(Map.of("max_bandwidth", "0,8")).limits())
+        .isEqualTo(new io.pxlite.api.IoLimits(0, 0, 0, 8L << 20));
+    assertThatThrownBy(() -> VolumeSpecParser.parse(Map.of("max_iops", "fast"))).hasMessageContaining("'max_iops'");
+    assertThatThrownBy(() -> VolumeSpecParser.parse(Map.of("max_iops", "1,2,3"))).hasMessageContaining("READ,WRITE");
+    assertThatThrownBy(() -> VolumeSpecParser.parse(Map.of("max_iops", "-5"))).hasMessageContaining("negative");
+    assertThatThrownBy(() -> VolumeSpecParser.parse(Map.of("max_bandwidth", "lots"))).hasMessageContaining("'max_bandwidth'");
+  }
 }

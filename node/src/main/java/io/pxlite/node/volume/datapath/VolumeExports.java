@@ -7,6 +7,7 @@ import io.pxlite.node.kvdb.ClusterCatalog;
 import io.pxlite.node.kvdb.KvdbUnavailableException;
 import io.pxlite.node.kvdb.SnapshotRecord;
 import io.pxlite.node.kvdb.VolumeRecord;
+import io.pxlite.node.volume.qos.VolumeIoControl;
 import io.pxlite.store.BlockStore;
 import io.pxlite.journal.GroupLog;
 import java.util.List;
@@ -26,6 +27,7 @@ public final class VolumeExports implements NbdExportCatalog {
   private final ClusterCatalog catalog;
   private final ReplicaGroups groups;
   private final BlockStore store;
+  private final VolumeIoControl ioControl;
   /** Per volume, shared by every connection on this node. */
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(VolumeExports.class);
   private static final int LEADERSHIP_ATTEMPTS = 5;
@@ -39,10 +41,11 @@ public final class VolumeExports implements NbdExportCatalog {
     return t;
   });
 
-  public VolumeExports(ClusterCatalog catalog, ReplicaGroups groups, BlockStore store) {
+  public VolumeExports(ClusterCatalog catalog, ReplicaGroups groups, BlockStore store, VolumeIoControl ioControl) {
     this.catalog = catalog;
     this.groups = groups;
     this.store = store;
+    this.ioControl = ioControl;
   }
 
   @Override
@@ -64,13 +67,14 @@ public final class VolumeExports implements NbdExportCatalog {
     if (volume.isPresent()) {
       VolumeRecord v = volume.get();
       GroupLog log = current ? groups.logOf(v) : groups.clientOf(v);
+      io.pxlite.nbd.IoGate gate = ioControl.gate(v.numericId(), v.name(), v.ioPriority(), v.limits());
       if (store.hasVolume(v.numericId())) {
         preferLeadershipHere(log);
-        return Optional.of(StoreExport.volume(v.name(), v.numericId(), store, log,
-            floors.computeIfAbsent(v.numericId(), id -> new ReadFloor()), groups.selfId()));
+        return Optional.of(new GatedExport(StoreExport.volume(v.name(), v.numericId(), store, log,
+            floors.computeIfAbsent(v.numericId(), id -> new ReadFloor()), groups.selfId()), gate));
       }
       // No replica here, or one still being copied (a new member rebuilding): read through the group.
-      return Optional.of(RemoteExport.open(v.name(), v.numericId(), log));
+      return Optional.of(new GatedExport(RemoteExport.open(v.name(), v.numericId(), log), gate));
     }
     Optional<SnapshotRecord> snapshot = catalog.cachedSnapshot(name);
     if (snapshot.isPresent() && store.snapshotParent(snapshot.get().numericId()).isPresent()) {

@@ -55,7 +55,8 @@ public final class NodeRemoval {
       groups.changeMembers(from, to, ReplicaSetChange.TIMEOUT);
       for (VolumeRecord x : h.volumes()) {
         catalog.updateVolume(new VolumeRecord(x.id(), x.name(), x.sizeBytes(), x.repl(), x.fs(), x.blockSize(),
-            x.ioPriority(), x.snapInterval(), x.labels(), x.ctime(), x.replicaGroup(), h.replicas(), h.witness()));
+            x.ioPriority(), x.snapInterval(), x.labels(), x.ctime(), x.replicaGroup(), h.replicas(), h.witness(),
+            x.ioLimits()));
       }
     }
     catalog.removeNode(gone.id(), Instant.now().toString());

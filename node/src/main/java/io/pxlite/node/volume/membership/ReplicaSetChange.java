@@ -203,9 +203,7 @@ public final class ReplicaSetChange {
       if (!x.replicaGroup().equals(v.replicaGroup())) {
         continue;
       }
-      VolumeRecord changed = new VolumeRecord(x.id(), x.name(), x.sizeBytes(), plan.replicas().size(), x.fs(),
-          x.blockSize(), x.ioPriority(), x.snapInterval(), x.labels(), x.ctime(), x.replicaGroup(), plan.replicas(),
-          plan.witness());
+      VolumeRecord changed = x.withReplicas(plan.replicas(), plan.witness());
       catalog.updateVolume(changed);
       if (x.id().equals(v.id())) {
         updated = changed;
