@@ -22,6 +22,12 @@ public final class VolumeIoControl implements AutoCloseable {
    */
   static final int DEFAULT_WINDOW = Integer.getInteger("pxlite.io.shareWindow", 16);
 
+  /**
+   * {@code -Dpxlite.io.policies=off}: no gate at all (limits and priorities ignored), to measure what
+   * the gate costs (bench/policy-cost.sh).
+   */
+  static final boolean ENABLED = !"off".equals(System.getProperty("pxlite.io.policies"));
+
   private final DeviceShares shares;
   private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "pxlite-io-limits");
@@ -40,6 +46,9 @@ public final class VolumeIoControl implements AutoCloseable {
 
   /** The gate of volume {@code id}, with this policy in force (created on first use). */
   public IoGate gate(long id, String name, String ioPriority, IoLimits limits) {
+    if (!ENABLED) {
+      return IoGate.OPEN;
+    }
     VolumeIoGate gate = gates.computeIfAbsent(id,
         k -> new VolumeIoGate(name, ioPriority, limits, shares, timer, System::nanoTime));
     gate.apply(ioPriority, limits);

@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# What the I/O policy gate costs (benchmark, not a test): two single-node pxlite clusters side by side
+# on one etcd, node A as shipped (every NBD read and write passes its volume's IoGate: the limits'
+# check and the node's DeviceShares count), node B started with -Dpxlite.io.policies=off (no gate),
+# each with a repl-1 volume without limits, filled first. fio 4 KiB random write, then random read,
+# at iodepth 32 run on A and B in turn (ABAB..., so drift of the machine hits both alike); the script
+# prints each run, the medians and on/off.
+#   bench/policy-cost.sh      RUNS=5 SECONDS_PER_RUN=10 by default; BENCH_DIR=work dir
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+RUNS=${RUNS:-5}
+SECS=${SECONDS_PER_RUN:-10}
+work=${BENCH_DIR:-$(mktemp -d /var/tmp/pxlite-policy-cost.XXXXXX)}
+mkdir -p "$work"
+"$top/bin/pxlite-packages"
+[ -d "$top/node/target/lib" ] || (cd "$top" && mvn -B -q -DskipTests package)
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+trap cleanup EXIT
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+die() { echo "policy-cost: $*" >&2; exit 1; }
+
+ec=$(free_port); ep=$(free_port)
+etcd --name bench --data-dir "$work/etcd" --listen-client-urls "http://127.0.0.1:$ec" \
+  --advertise-client-urls "http://127.0.0.1:$ec" --listen-peer-urls "http://127.0.0.1:$ep" \
+  --initial-advertise-peer-urls "http://127.0.0.1:$ep" --initial-cluster "bench=http://127.0.0.1:$ep" \
+  >"$work/etcd.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 100); do curl -fsS -m 1 "http://127.0.0.1:$ec/health" >/dev/null 2>&1 && break; sleep 0.2; done
+
+declare -A mgmt node_pid
+for side in A B; do
+  n=$([ $side = A ] && echo 1 || echo 2); addr=127.0.0.$n; dir=$work/node$side; mgmt[$side]="$addr:$(free_port)"
+  cat >"$work/config$side.json" <<JSON
+{"clusterid": "policy-cost-$side", "kvdb": "etcd:http://127.0.0.1:$ec", "mgmtip": "$addr", "dataip": "$addr",
+ "datadir": "$dir", "mounts_dir": "$dir/mounts",
+ "storage": {"devices": ["$work/dev$side.img"], "device_size": "8G"},
+ "listeners": {"mgmt_port": ${mgmt[$side]#*:}, "raft_port": $(free_port), "docker_plugin_socket": ""}}
+JSON
+  off=""; [ $side = B ] && off="-Dpxlite.io.policies=off"
+  PXLITE_JAVA_OPTS="-Xmx2g -XX:MaxDirectMemorySize=1g $off" "$top/bin/pxlite-node" --config "$work/config$side.json" \
+    >"$work/node$side.log" 2>&1 &
+  pids+=($!); node_pid[$side]=$!
+done
+pxctl() { local side=$1; shift; "$top/bin/pxctl" --endpoint "$work/node$side/api.sock" "$@"; }
+for side in A B; do
+  for _ in $(seq 450); do pxctl $side status >/dev/null 2>&1 && break; sleep 0.2; done
+  pxctl $side status >/dev/null 2>&1 || die "node $side did not start (log: $work/node$side.log)"
+  for _ in $(seq 60); do pxctl $side volume create cost --size 2G --repl 1 >/dev/null 2>&1 && break; sleep 0.5; done
+  fio --name=fill --ioengine=nbd --uri="nbd+unix:///cost?socket=$work/node$side/nbd.sock" --rw=write --bs=1m \
+    --iodepth=8 --size=1G --output-format=terse >/dev/null 2>&1 || die "filling node $side's volume failed"
+done
+
+# cpu_ticks PID -> utime+stime of the process in clock ticks
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+hz=$(getconf CLK_TCK)
+# run SIDE RW -> "IOPS CPU-us-per-request" of one fio run
+run() {
+  local before after out
+  before=$(cpu_ticks "${node_pid[$1]}")
+  out=$(iops "$1" "$2")
+  after=$(cpu_ticks "${node_pid[$1]}")
+  python3 -c 'import sys; iops, ticks, hz, secs = map(float, sys.argv[1:]); print(round(iops), round((ticks / hz * 1e6) / (iops * secs), 1))' \
+    "$out" "$((after - before))" "$hz" "$SECS"
+}
+iops() {
+  fio --name=w --ioengine=nbd --uri="nbd+unix:///cost?socket=$work/node$1/nbd.sock" --rw="$2" --bs=4k \
+    --iodepth=32 --size=1G --time_based --runtime="$SECS" --output-format=json 2>/dev/null \
+    | python3 -c 'import json,sys; t=sys.stdin.read(); j=json.loads(t[t.index("{"):])["jobs"][0]; print(round(j["write"]["iops"] + j["read"]["iops"]))'
+}
+for rw in randwrite randread; do
+  declare -A results=() cpus=()
+  for n in $(seq "$RUNS"); do
+    for side in A B; do
+      read -r r c < <(run $side $rw); results[$side]+="$r "; cpus[$side]+="$c "
+      echo "$rw run $n: gate $([ $side = A ] && echo on || echo off): $r IOPS, node CPU $c us per request"
+    done
+  done
+  python3 - "$rw" "${results[A]}" "${results[B]}" "${cpus[A]}" "${cpus[B]}" <<'PY'
+import statistics, sys
+rw = sys.argv[1]
+on, off, cpu_on, cpu_off = ([float(x) for x in a.split()] for a in sys.argv[2:6])
+m_on, m_off = statistics.median(on), statistics.median(off)
+c_on, c_off = statistics.median(cpu_on), statistics.median(cpu_off)
+print(f"4 KiB {rw} QD32, repl 1, medians of {len(on)}: gate on {m_on:,.0f} IOPS, off {m_off:,.0f} IOPS,"
+      f" on/off {m_on / m_off:.3f}; node CPU per request on {c_on:.1f} us, off {c_off:.1f} us ({100 * (c_on / c_off - 1):+.1f}%)")
+PY
+done
