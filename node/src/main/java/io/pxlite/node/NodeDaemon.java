@@ -19,6 +19,7 @@ import io.pxlite.node.kvdb.NodeRegistration;
 import io.pxlite.node.volume.membership.ReplicaGroups;
 import io.pxlite.node.volume.datapath.VolumeExports;
 import io.pxlite.node.volume.qos.PolicyRefresh;
+import io.pxlite.node.volume.schedule.SnapshotScheduler;
 import io.pxlite.node.volume.qos.VolumeIoControl;
 import io.pxlite.node.volume.VolumeService;
 import io.pxlite.statemachine.VolumeStateMachine;
@@ -154,6 +155,7 @@ public final class NodeDaemon implements AutoCloseable {
     attachments.restore();
     VolumeService service = new VolumeService(config, self, catalog, registration, groups, store, attachments,
         ioControl);
+    track(new SnapshotScheduler(nodeId, catalog, groups, java.time.Clock.systemUTC()).start());
     NodeOperations operations = track(new NodeOperations(metrics, config.clusterId(), service, store, journal, nbdMetrics));
     track(ManagementApiServer.start(service, operations, config.apiSocket(),
         Optional.of(new InetSocketAddress(config.mgmtIp(), config.mgmtPort()))));

@@ -9,7 +9,8 @@ import java.util.Map;
  * forms ("10G", "512M", a bare number = GiB); {@code nodes} names the nodes to put replicas on
  * (ids separated by commas or semicolons, as PX's {@code --nodes}); {@code maxIops} and
  * {@code maxBandwidth} are PX's {@code R,W} limits (IOPS; MiB/s), one number for both; null fields take
- * the defaults.
+ * the defaults. {@code periodic}, {@code daily}, {@code weekly} and {@code monthly} are PX's snapshot
+ * schedules ({@code mins,keep}, {@code hh:mm,keep}, {@code weekday@hh:mm,keep}, {@code day@hh:mm,keep}).
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record VolumeCreateRequest(
@@ -23,7 +24,11 @@ public record VolumeCreateRequest(
     Map<String, String> labels,
     String nodes,
     String maxIops,
-    String maxBandwidth) {
+    String maxBandwidth,
+    String periodic,
+    String daily,
+    String weekly,
+    String monthly) {
   public VolumeCreateRequest(String name, String size, Integer repl, String fs, String blockSize, String ioPriority,
       Integer snapInterval, Map<String, String> labels) {
     this(name, size, repl, fs, blockSize, ioPriority, snapInterval, labels, null);
@@ -32,5 +37,11 @@ public record VolumeCreateRequest(
   public VolumeCreateRequest(String name, String size, Integer repl, String fs, String blockSize, String ioPriority,
       Integer snapInterval, Map<String, String> labels, String nodes) {
     this(name, size, repl, fs, blockSize, ioPriority, snapInterval, labels, nodes, null, null);
+  }
+
+  public VolumeCreateRequest(String name, String size, Integer repl, String fs, String blockSize, String ioPriority,
+      Integer snapInterval, Map<String, String> labels, String nodes, String maxIops, String maxBandwidth) {
+    this(name, size, repl, fs, blockSize, ioPriority, snapInterval, labels, nodes, maxIops, maxBandwidth, null, null,
+        null, null);
   }
 }

@@ -17,6 +17,7 @@ import java.util.Map;
  * @param groupLeader the node leading the volume's replica group (only in a single volume's view)
  * @param replicaStates each replica's state (only in a single volume's view; empty in lists)
  * @param ioLimits the volume's IOPS and bandwidth limits (0 = none)
+ * @param snapSchedules its snapshot schedules as PX writes them ({@code periodic 60,5}, {@code daily 02:00,7})
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record VolumeView(
@@ -43,7 +44,8 @@ public record VolumeView(
     List<String> attachPath,
     String groupLeader,
     List<ReplicaStateView> replicaStates,
-    IoLimits ioLimits) {
+    IoLimits ioLimits,
+    List<String> snapSchedules) {
 
   /**
    * One replica of a volume.

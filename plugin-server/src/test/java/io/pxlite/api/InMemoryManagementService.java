@@ -99,7 +99,8 @@ final class InMemoryManagementService implements ManagementService {
         request.ioPriority() == null ? "low" : request.ioPriority(),
         request.snapInterval() == null ? 0 : request.snapInterval(),
         request.labels() == null ? Map.of() : request.labels(), "2026-01-01T00:00:00Z", "detached", "up",
-        0, 0, "rg-1", List.of("node-1"), null, "nbd://10.0.1.1:10809/" + id, 0, null, List.of(), null, List.of(), IoLimits.NONE);
+        0, 0, "rg-1", List.of("node-1"), null, "nbd://10.0.1.1:10809/" + id, 0, null, List.of(), null, List.of(), IoLimits.NONE,
+        schedules(request.periodic(), request.daily(), request.weekly(), request.monthly()));
     volumesById.put(id, volume);
     return volume;
   }
@@ -126,7 +127,10 @@ final class InMemoryManagementService implements ManagementService {
     VolumeView updated = new VolumeView(v.id(), v.name(), request.size() == null ? v.sizeBytes() : gib(request.size()),
         v.repl(), v.fs(), v.blockSize(), v.ioPriority(), v.snapInterval(), v.labels(), v.ctime(), v.state(), v.status(),
         v.usedBytes(), v.snapshotBytes(), v.replicaGroup(), v.replicas(), v.attachedOn(), v.nbdUri(), v.checksumErrors(),
-        v.devicePath(), v.attachPath(), v.groupLeader(), v.replicaStates(), v.ioLimits());
+        v.devicePath(), v.attachPath(), v.groupLeader(), v.replicaStates(), v.ioLimits(),
+        request.changesSchedules()
+            ? schedules(request.periodic(), request.daily(), request.weekly(), request.monthly())
+            : v.snapSchedules());
     volumesById.put(v.id(), updated);
     return updated;
   }
@@ -146,7 +150,7 @@ final class InMemoryManagementService implements ManagementService {
     String id = "snap-" + nextId.getAndIncrement();
     String name = request.name() != null ? request.name() : volume.name() + "." + id;
     SnapshotView snapshot = new SnapshotView(id, name, volume.name(), volume.id(), volume.sizeBytes(),
-        "2026-01-01T00:00:00Z", "nbd://10.0.1.1:10809/" + id);
+        "2026-01-01T00:00:00Z", "nbd://10.0.1.1:10809/" + id, "manual");
     snapshotsById.put(id, snapshot);
     return snapshot;
   }
@@ -267,6 +271,18 @@ final class InMemoryManagementService implements ManagementService {
         v.snapInterval(), v.labels(), v.ctime(), attached ? "attached" : "detached", v.status(), v.usedBytes(),
         v.snapshotBytes(), v.replicaGroup(), v.replicas(), attached ? NODE_1.id() : null, v.nbdUri(),
         v.checksumErrors(), attached ? DEVICE : null, attached ? List.copyOf(mountpoints) : List.of(),
-        v.groupLeader(), v.replicaStates(), v.ioLimits());
+        v.groupLeader(), v.replicaStates(), v.ioLimits(), v.snapSchedules());
+  }
+
+  /** The schedules as the node shows them ("periodic 60,5"), without the node's validation. */
+  private static List<String> schedules(String periodic, String daily, String weekly, String monthly) {
+    List<String> out = new java.util.ArrayList<>();
+    String[][] kinds = {{"periodic", periodic}, {"daily", daily}, {"weekly", weekly}, {"monthly", monthly}};
+    for (String[] k : kinds) {
+      if (k[1] != null && !k[1].equals("0") && !k[1].equals("off")) {
+        out.add(k[0] + " " + k[1]);
+      }
+    }
+    return out;
   }
 }

@@ -54,7 +54,8 @@ class ManagementApiErrorsTest {
 
     assertThat(response.statusCode()).isEqualTo(400);
     assertThat(json(response).get("error").asText()).isEqualTo("unknown field \"colour\" (known fields: "
-        + "block_size, fs, io_priority, labels, max_bandwidth, max_iops, name, nodes, repl, size, snap_interval)");
+        + "block_size, daily, fs, io_priority, labels, max_bandwidth, max_iops, monthly, name, nodes, periodic, repl,"
+        + " size, snap_interval, weekly)");
   }
 
   @Test

@@ -40,16 +40,43 @@ final class SnapCommands implements Runnable {
 
   @Command(name = "list", description = "List snapshots, of one volume or of all.")
   void list(@Parameters(paramLabel = "VOL", arity = "0..1", description = "Only this volume's snapshots.") String volume) {
-    String path = volume == null ? "/v1/snapshots" : "/v1/snapshots?volume=" + PxliteClient.queryValue(volume);
+    printList(pxctl, volume == null ? "/v1/snapshots" : "/v1/snapshots?volume=" + PxliteClient.queryValue(volume));
+  }
+
+  /** The snapshots {@code path} lists, as a table (also {@code pxctl volume list --snapshot}). */
+  static void printList(Pxctl pxctl, String path) {
     JsonNode snapshots = pxctl.client().get(path);
     pxctl.output().show(snapshots, out -> {
-      Table table = new Table("ID", "NAME", "VOLUME", "SIZE", "CREATED");
+      Table table = new Table("ID", "NAME", "VOLUME", "SIZE", "CREATED", "CREATOR");
       for (JsonNode snapshot : snapshots) {
         table.row(text(snapshot, "id"), text(snapshot, "name"), text(snapshot, "volume"),
-            size(snapshot, "size_bytes"), text(snapshot, "ctime"));
+            size(snapshot, "size_bytes"), text(snapshot, "ctime"), text(snapshot, "creator"));
       }
       table.print(out);
     });
+  }
+
+  /** The snapshot named {@code ref} or with id {@code ref}, if there is one. */
+  static java.util.Optional<JsonNode> find(Pxctl pxctl, String ref) {
+    for (JsonNode snapshot : pxctl.client().get("/v1/snapshots")) {
+      if (text(snapshot, "name").equals(ref) || text(snapshot, "id").equals(ref)) {
+        return java.util.Optional.of(snapshot);
+      }
+    }
+    return java.util.Optional.empty();
+  }
+
+  /** One snapshot in detail ({@code pxctl volume inspect SNAP}). */
+  static void printInspect(Pxctl pxctl, JsonNode snapshot) {
+    pxctl.output().show(snapshot, out -> new KeyValueBlock()
+        .add("Snapshot", text(snapshot, "id"))
+        .add("Name", text(snapshot, "name"))
+        .add("Parent volume", text(snapshot, "volume") + " (" + text(snapshot, "volume_id") + ")")
+        .add("Creator", text(snapshot, "creator"))
+        .add("Size", size(snapshot, "size_bytes"))
+        .add("Created", text(snapshot, "ctime"))
+        .add("NBD URI", text(snapshot, "nbd_uri"))
+        .print(out, ""));
   }
 
   @Command(name = "delete", description = "Delete a snapshot.")

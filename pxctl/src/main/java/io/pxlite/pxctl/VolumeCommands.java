@@ -25,8 +25,13 @@ final class VolumeCommands implements Runnable {
     throw new ParameterException(spec.commandLine(), "Missing required subcommand");
   }
 
-  @Command(name = "list", description = "List volumes.")
-  void list() {
+  @Command(name = "list", description = "List volumes (or, with --snapshot, snapshots).")
+  void list(@picocli.CommandLine.Option(names = {"-s", "--snapshot"}, description = "List snapshots instead.")
+      boolean snapshots) {
+    if (snapshots) {
+      SnapCommands.printList(pxctl, "/v1/snapshots");
+      return;
+    }
     JsonNode volumes = pxctl.client().get("/v1/volumes");
     pxctl.output().show(volumes, out -> {
       Table table = new Table("ID", "NAME", "SIZE", "HA", "SHARED", "STATUS");
@@ -39,9 +44,19 @@ final class VolumeCommands implements Runnable {
     });
   }
 
-  @Command(name = "inspect", description = "Show one volume in detail (-j for the full JSON).")
-  void inspect(@Parameters(paramLabel = "VOL", description = "Volume name or id.") String ref) {
-    JsonNode volume = pxctl.client().get("/v1/volumes/" + PxliteClient.segment(ref));
+  @Command(name = "inspect", description = "Show one volume or snapshot in detail (-j for the full JSON).")
+  void inspect(@Parameters(paramLabel = "VOL", description = "Volume or snapshot name or id.") String ref) {
+    JsonNode volume;
+    try {
+      volume = pxctl.client().get("/v1/volumes/" + PxliteClient.segment(ref));
+    } catch (ServerErrorException e) {
+      if (e.status() != 404) {
+        throw e;
+      }
+      JsonNode snapshot = SnapCommands.find(pxctl, ref).orElseThrow(() -> e);
+      SnapCommands.printInspect(pxctl, snapshot);
+      return;
+    }
     pxctl.output().show(volume, out -> {
       int snapInterval = volume.path("snap_interval").asInt();
       new KeyValueBlock()
@@ -55,6 +70,7 @@ final class VolumeCommands implements Runnable {
           .add("Max IOPS", IoLimitsText.iops(volume.path("io_limits")))
           .add("Max bandwidth", IoLimitsText.bandwidth(volume.path("io_limits")))
           .add("Snapshot interval", snapInterval > 0 ? snapInterval + " min" : "off")
+          .add("Snap schedules", JsonFields.list(volume, "snap_schedules"))
           .add("Labels", JsonFields.labels(volume, "labels"))
           .add("Created", text(volume, "ctime"))
           .add("State", text(volume, "state"))
@@ -75,7 +91,8 @@ final class VolumeCommands implements Runnable {
   }
 
   @Command(name = "update", description = "Change a volume while it is in use: grow it with --size, change its"
-      + " --io_priority, --max_iops or --max_bandwidth.")
+      + " --io_priority, --max_iops or --max_bandwidth, or its snapshot schedules (--periodic, --daily, --weekly,"
+      + " --monthly; 0 ends one).")
   void update(
       @Parameters(paramLabel = "VOL", description = "Volume name or id.") String ref,
       @picocli.CommandLine.Option(names = {"-s", "--size"},
@@ -86,9 +103,19 @@ final class VolumeCommands implements Runnable {
           description = "Read and write IOPS limits (one number for both; 0 = none).") String maxIops,
       @picocli.CommandLine.Option(names = "--max_bandwidth", paramLabel = "R,W",
           description = "Read and write bandwidth limits in MiB/s (or e.g. 512K; one value for both; 0 = none).")
-          String maxBandwidth) {
-    if (size == null && ioPriority == null && maxIops == null && maxBandwidth == null) {
-      throw new PxctlException("volume update: give at least one of --size, --io_priority, --max_iops, --max_bandwidth");
+          String maxBandwidth,
+      @picocli.CommandLine.Option(names = "--periodic", paramLabel = "MINS,KEEP",
+          description = "Snapshot every MINS minutes, keeping KEEP (0 = stop).") String periodic,
+      @picocli.CommandLine.Option(names = "--daily", paramLabel = "HH:MM,KEEP",
+          description = "Snapshot daily at HH:MM UTC (0 = stop).") String daily,
+      @picocli.CommandLine.Option(names = "--weekly", paramLabel = "WEEKDAY@HH:MM,KEEP",
+          description = "Snapshot weekly (0 = stop).") String weekly,
+      @picocli.CommandLine.Option(names = "--monthly", paramLabel = "DAY@HH:MM,KEEP",
+          description = "Snapshot monthly (0 = stop).") String monthly) {
+    if (java.util.stream.Stream.of(size, ioPriority, maxIops, maxBandwidth, periodic, daily, weekly, monthly)
+        .allMatch(java.util.Objects::isNull)) {
+      throw new PxctlException("volume update: give at least one of --size, --io_priority, --max_iops, --max_bandwidth,"
+          + " --periodic, --daily, --weekly, --monthly");
     }
     com.fasterxml.jackson.databind.node.ObjectNode body =
         com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
@@ -96,6 +123,10 @@ final class VolumeCommands implements Runnable {
     putIfGiven(body, "io_priority", ioPriority);
     putIfGiven(body, "max_iops", maxIops);
     putIfGiven(body, "max_bandwidth", maxBandwidth);
+    putIfGiven(body, "periodic", periodic);
+    putIfGiven(body, "daily", daily);
+    putIfGiven(body, "weekly", weekly);
+    putIfGiven(body, "monthly", monthly);
     JsonNode reply = pxctl.client().patch("/v1/volumes/" + PxliteClient.segment(ref), body);
     pxctl.output().show(reply, out -> out.println("Update Volume: Volume update successful for volume " + ref));
   }

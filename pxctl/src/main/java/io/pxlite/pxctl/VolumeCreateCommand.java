@@ -52,6 +52,21 @@ final class VolumeCreateCommand implements Runnable {
   @Option(names = "--snap_interval", paramLabel = "MIN", description = "Minutes between snapshots (0 = off).")
   Integer snapInterval;
 
+  @Option(names = "--periodic", paramLabel = "MINS,KEEP",
+      description = "Snapshot every MINS minutes, keeping the newest KEEP (default 5).")
+  String periodic;
+
+  @Option(names = "--daily", paramLabel = "HH:MM,KEEP", description = "Snapshot daily at HH:MM UTC (keep default 7).")
+  String daily;
+
+  @Option(names = "--weekly", paramLabel = "WEEKDAY@HH:MM,KEEP",
+      description = "Snapshot weekly, e.g. sunday@02:00,4 (UTC; keep default 5).")
+  String weekly;
+
+  @Option(names = "--monthly", paramLabel = "DAY@HH:MM,KEEP",
+      description = "Snapshot monthly, e.g. 1@02:00,12 (UTC; a shorter month uses its last day; keep default 12).")
+  String monthly;
+
   @Option(names = "--nodes", paramLabel = "ID[,ID]",
       description = "Nodes to put the replicas on (at most repl; the rest go where there is most free space).")
   String nodes;
@@ -78,6 +93,10 @@ final class VolumeCreateCommand implements Runnable {
     putIfGiven(request, "nodes", nodes);
     putIfGiven(request, "max_iops", maxIops);
     putIfGiven(request, "max_bandwidth", maxBandwidth);
+    putIfGiven(request, "periodic", periodic);
+    putIfGiven(request, "daily", daily);
+    putIfGiven(request, "weekly", weekly);
+    putIfGiven(request, "monthly", monthly);
     if (!labels.isEmpty()) {
       ObjectNode labelObject = request.putObject("labels");
       labels.forEach(labelObject::put);

@@ -31,7 +31,8 @@ final class CannedBodies {
 
   static final String VOLUME_DB = """
       {"id":"vol-1","name":"db","size_bytes":10737418240,"repl":2,"fs":"ext4","block_size":4096,
-       "io_priority":"high","snap_interval":30,"labels":{"app":"pg","tier":"data"},
+       "io_priority":"high","snap_interval":30,"snap_schedules":["periodic 30,5","daily 02:00,7"],
+       "labels":{"app":"pg","tier":"data"},
        "io_limits":{"read_iops":0,"write_iops":500,"read_bytes_per_second":0,"write_bytes_per_second":8388608},
        "ctime":"2026-01-01T00:00:00Z","state":"attached","status":"up","used_bytes":1610612736,
        "snapshot_bytes":0,"replica_group":"rg-1","replicas":["node-1","node-2"],
@@ -69,11 +70,11 @@ final class CannedBodies {
 
   static final String SNAPSHOT = """
       {"id":"snap-7","name":"db-monday","volume":"db","volume_id":"vol-1","size_bytes":10737418240,
-       "ctime":"2026-01-05T10:00:00Z","nbd_uri":"nbd://10.0.1.1:10809/snap-7"}
+       "ctime":"2026-01-05T10:00:00Z","nbd_uri":"nbd://10.0.1.1:10809/snap-7","creator":"manual"}
       """;
 
   static final String SNAPSHOTS = "[" + SNAPSHOT + """
       ,{"id":"snap-8","name":"logs.snap-8","volume":"logs","volume_id":"vol-22","size_bytes":536870912,
-        "ctime":"2026-01-06T10:00:00Z","nbd_uri":"nbd://10.0.1.1:10809/snap-8"}]
+        "ctime":"2026-01-06T10:00:00Z","nbd_uri":"nbd://10.0.1.1:10809/snap-8","creator":"schedule (periodic)"}]
       """;
 }

@@ -43,9 +43,9 @@ class SnapCommandsTest {
 
       assertThat(run.exitCode()).isZero();
       assertThat(run.out()).isEqualTo("""
-          ID      NAME         VOLUME  SIZE     CREATED
-          snap-7  db-monday    db      10 GiB   2026-01-05T10:00:00Z
-          snap-8  logs.snap-8  logs    512 MiB  2026-01-06T10:00:00Z
+          ID      NAME         VOLUME  SIZE     CREATED               CREATOR
+          snap-7  db-monday    db      10 GiB   2026-01-05T10:00:00Z  manual
+          snap-8  logs.snap-8  logs    512 MiB  2026-01-06T10:00:00Z  schedule (periodic)
           """);
     }
   }

@@ -78,13 +78,70 @@ class VolumeCommandsTest {
 
   @ParameterizedTest
   @EnumSource(ServerKind.class)
+  void updateAndCreateSendTheSnapshotSchedulesGiven(ServerKind kind) throws Exception {
+    CannedApi api = new CannedApi().on("PATCH", "/v1/volumes/db", 200, CannedBodies.VOLUME_DB)
+        .on("POST", "/v1/volumes", 201, CannedBodies.VOLUME_DB);
+    try (CannedServer server = kind.start(api, dir)) {
+      PxctlRun update = PxctlRun.against(server, "volume", "update", "db", "--periodic", "0", "--daily", "02:00,7",
+          "--weekly", "sunday@03:00,4", "--monthly", "1@04:00,12");
+      PxctlRun create = PxctlRun.against(server, "volume", "create", "db", "--periodic", "60,5");
+
+      assertThat(update.err()).isEmpty();
+      assertThat(create.err()).isEmpty();
+      assertThat(api.received()).extracting(r -> r.body()).containsExactly(
+          "{\"periodic\":\"0\",\"daily\":\"02:00,7\",\"weekly\":\"sunday@03:00,4\",\"monthly\":\"1@04:00,12\"}",
+          "{\"name\":\"db\",\"periodic\":\"60,5\"}");
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(ServerKind.class)
+  void inspectOfASnapshotNameShowsTheSnapshotWithParentAndCreator(ServerKind kind) throws Exception {
+    CannedApi api = new CannedApi().on("GET", "/v1/snapshots", 200, CannedBodies.SNAPSHOTS);
+    try (CannedServer server = kind.start(api, dir)) {
+      PxctlRun byName = PxctlRun.against(server, "volume", "inspect", "logs.snap-8");
+      PxctlRun byId = PxctlRun.against(server, "volume", "inspect", "snap-7");
+      PxctlRun missing = PxctlRun.against(server, "volume", "inspect", "nothing");
+
+      assertThat(byName.exitCode()).isZero();
+      assertThat(byName.out()).isEqualTo("""
+          Snapshot       :  snap-8
+          Name           :  logs.snap-8
+          Parent volume  :  logs (vol-22)
+          Creator        :  schedule (periodic)
+          Size           :  512 MiB
+          Created        :  2026-01-06T10:00:00Z
+          NBD URI        :  nbd://10.0.1.1:10809/snap-8
+          """);
+      assertThat(byId.out()).contains("Name           :  db-monday\n", "Creator        :  manual\n");
+      assertThat(missing.exitCode()).isEqualTo(1);
+      assertThat(missing.err()).contains("no canned reply for GET /v1/volumes/nothing");
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(ServerKind.class)
+  void listWithSnapshotListsSnapshots(ServerKind kind) throws Exception {
+    CannedApi api = new CannedApi().on("GET", "/v1/snapshots", 200, CannedBodies.SNAPSHOTS);
+    try (CannedServer server = kind.start(api, dir)) {
+      PxctlRun run = PxctlRun.against(server, "volume", "list", "--snapshot");
+
+      assertThat(run.exitCode()).isZero();
+      assertThat(run.out()).startsWith("ID      NAME         VOLUME  SIZE     CREATED               CREATOR\n")
+          .contains("snap-8  logs.snap-8  logs    512 MiB  2026-01-06T10:00:00Z  schedule (periodic)\n");
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(ServerKind.class)
   void updateWithNothingToChangeSaysWhatItTakesAndSendsNothing(ServerKind kind) throws Exception {
     CannedApi api = new CannedApi();
     try (CannedServer server = kind.start(api, dir)) {
       PxctlRun run = PxctlRun.against(server, "volume", "update", "db");
 
       assertThat(run.exitCode()).isNotZero();
-      assertThat(run.err()).contains("give at least one of --size, --io_priority, --max_iops, --max_bandwidth");
+      assertThat(run.err()).contains("give at least one of --size, --io_priority, --max_iops, --max_bandwidth,"
+          + " --periodic, --daily, --weekly, --monthly");
       assertThat(api.received()).isEmpty();
     }
   }
@@ -183,6 +240,7 @@ class VolumeCommandsTest {
           Max IOPS           :  unlimited read, 500 write
           Max bandwidth      :  unlimited read, 8 MiB/s write
           Snapshot interval  :  30 min
+          Snap schedules     :  periodic 30,5, daily 02:00,7
           Labels             :  app=pg,tier=data
           Created            :  2026-01-01T00:00:00Z
           State              :  attached

@@ -16,6 +16,7 @@ import io.pxlite.node.kvdb.KvdbUnavailableException;
 import io.pxlite.node.kvdb.VolumeRecord;
 import io.pxlite.node.volume.VolumeSpec;
 import io.pxlite.node.volume.VolumeSpecParser;
+import io.pxlite.node.volume.schedule.SnapSchedule;
 import io.pxlite.node.volume.VolumeService;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -58,7 +59,8 @@ public final class DockerVolumes implements VolumeDriver {
       try {
         volumes.createVolume(new VolumeCreateRequest(n.volume(), options.get("size"), wanted.repl(), wanted.fs(),
             Integer.toString(wanted.blockSize()) + "B", wanted.ioPriority(), wanted.snapInterval(), wanted.labels(),
-            String.join(",", wanted.nodes()), options.get("max_iops"), options.get("max_bandwidth")));
+            String.join(",", wanted.nodes()), options.get("max_iops"), options.get("max_bandwidth"),
+            options.get("periodic"), options.get("daily"), options.get("weekly"), options.get("monthly")));
       } catch (ApiException e) {
         // Another create of the same name may have won the race: fine if it made the same volume.
         Optional<VolumeRecord> raced = e.status() == 409 ? catalog.volume(n.volume()) : Optional.empty();
@@ -89,6 +91,8 @@ public final class DockerVolumes implements VolumeDriver {
     compare(differences, "snap_interval", v.snapInterval(), wanted.snapInterval());
     compare(differences, "labels", v.labels(), wanted.labels());
     compare(differences, "io limits", v.limits(), wanted.limits());
+    compare(differences, "snapshot schedules", v.schedules().stream().map(r -> SnapSchedule.of(r).text()).toList(),
+        wanted.schedules().stream().map(SnapSchedule::text).toList());
     if (!differences.isEmpty()) {
       throw new DriverException("volume " + v.name() + " already exists with a different spec: "
           + String.join("; ", differences.values()));

@@ -30,6 +30,7 @@ import io.pxlite.node.kvdb.NodeRegistration;
 import io.pxlite.node.kvdb.SnapshotRecord;
 import io.pxlite.node.kvdb.VolumeRecord;
 import io.pxlite.node.volume.qos.VolumeIoControl;
+import io.pxlite.node.volume.schedule.SnapSchedule;
 import io.pxlite.api.IoLimits;
 import io.pxlite.store.BlockStore;
 import io.pxlite.store.VolumeUsage;
@@ -51,6 +52,8 @@ import java.util.function.Supplier;
  */
 public final class VolumeService implements ManagementService {
   private static final long EVENT_DEADLINE_SECONDS = 30;
+  /** How long after its creation a volume missing from a replica's store shows as being set up, not in error. */
+  private static final java.time.Duration SETTING_UP = java.time.Duration.ofMinutes(2);
   private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
   private final NodeConfig config;
@@ -115,7 +118,7 @@ public final class VolumeService implements ManagementService {
       ReplicaGroup group = groups.groupForNewVolume(replicas, chosen.witness());
       VolumeRecord record = new VolumeRecord(VolumeIds.format(id), name, spec.sizeBytes(), spec.repl(), spec.fs(),
           spec.blockSize(), spec.ioPriority(), spec.snapInterval(), spec.labels(), now(), group.streamName(), replicas,
-          chosen.witness(), spec.limits());
+          chosen.witness(), spec.limits(), spec.schedules().stream().map(SnapSchedule::record).toList());
       if (!catalog.createVolume(record)) {
         throw ApiException.conflict("a volume or snapshot named '" + name + "' already exists");
       }
@@ -155,6 +158,7 @@ public final class VolumeService implements ManagementService {
         v = replicaSets.apply(v, request.repl(), request.node());
       }
       v = updateIoPolicy(v, request);
+      v = updateSchedules(v, request);
       if (request.size() == null) {
         return volumeView(v);
       }
@@ -221,6 +225,46 @@ public final class VolumeService implements ManagementService {
     return changed;
   }
 
+  /**
+   * The volume with the snapshot schedules {@code request} sets (each kind it names replaces that
+   * kind; "0" or "off" ends it), stored. A schedule given again unchanged keeps its start, so its
+   * slots stay the ones already due.
+   */
+  private VolumeRecord updateSchedules(VolumeRecord v, VolumeUpdateRequest request) {
+    if (!request.changesSchedules()) {
+      return v;
+    }
+    Map<String, String> given = new HashMap<>();
+    given.put("periodic", request.periodic());
+    given.put("daily", request.daily());
+    given.put("weekly", request.weekly());
+    given.put("monthly", request.monthly());
+    List<SnapSchedule> asked;
+    try {
+      asked = VolumeSpecParser.schedules(given, Instant.now());
+    } catch (ConfigException e) {
+      throw ApiException.badRequest("invalid " + e.getMessage().replace("config field", "option"));
+    }
+    List<SnapSchedule> result = new java.util.ArrayList<>();
+    for (SnapSchedule current : v.schedules().stream().map(SnapSchedule::of).toList()) {
+      if (given.get(current.kind().option()) == null) {
+        result.add(current);
+      }
+    }
+    for (SnapSchedule s : asked) {
+      Optional<SnapSchedule> same = v.schedules().stream().map(SnapSchedule::of).filter(s::sameAs).findFirst();
+      result.add(same.orElse(s));
+    }
+    result.sort(java.util.Comparator.comparing(SnapSchedule::kind));
+    int snapInterval = result.stream().filter(s -> s.kind() == SnapSchedule.Kind.PERIODIC)
+        .mapToInt(SnapSchedule::periodMinutes).findFirst().orElse(0);
+    VolumeRecord changed = v.withSchedules(result.stream().map(SnapSchedule::record).toList(), snapInterval);
+    if (!changed.equals(v)) {
+      catalog.updateVolume(changed);
+    }
+    return changed;
+  }
+
   @Override
   public void deleteVolume(String ref) {
     call(() -> {
@@ -260,7 +304,7 @@ public final class VolumeService implements ManagementService {
         states.degraded() && "up".equals(plain.status()) ? "degraded" : plain.status(), plain.usedBytes(),
         plain.snapshotBytes(), plain.replicaGroup(), plain.replicas(), plain.attachedOn(), plain.nbdUri(),
         plain.checksumErrors(), plain.devicePath(), plain.attachPath(), states.leader(), states.replicas(),
-        plain.ioLimits());
+        plain.ioLimits(), plain.snapSchedules());
   }
 
   private VolumeView volumeView(VolumeRecord v, Optional<String> attachedOn) {
@@ -269,13 +313,28 @@ public final class VolumeService implements ManagementService {
     boolean here = v.replicas().contains(self.id());
     String status = usage.isPresent() || !here ? "up" : "down";
     String state = usage.isEmpty() && here ? "error" : attachedOn.isPresent() ? "attached" : "detached";
+    if (usage.isEmpty() && here && store.failure().isEmpty() && recent(v.ctime())) {
+      // Just created: this replica has not applied the create yet (its group may still be electing).
+      state = "pending";
+      status = "setting up";
+    }
     Optional<HostAttachment> local = attachments.find(v.name());
     return new VolumeView(v.id(), v.name(), v.sizeBytes(), v.repl(), v.fs(), v.blockSize(), v.ioPriority(),
         v.snapInterval(), v.labels(), v.ctime(), state, status,
         usage.map(VolumeUsage::liveBytes).orElse(0L), usage.map(VolumeUsage::snapshotBytes).orElse(0L),
         v.replicaGroup(), v.replicas(), attachedOn.orElse(null), nbdUri(v.name()), store.checksumErrors(),
         local.map(a -> a.device().devicePath()).orElse(null),
-        local.map(a -> List.copyOf(a.mounts().keySet())).orElse(List.of()), null, List.of(), v.limits());
+        local.map(a -> List.copyOf(a.mounts().keySet())).orElse(List.of()), null, List.of(), v.limits(),
+        v.schedules().stream().map(r -> SnapSchedule.of(r).text()).toList());
+  }
+
+  /** Whether {@code ctime} is within the time a new volume's group takes to come up everywhere. */
+  private static boolean recent(String ctime) {
+    try {
+      return Instant.parse(ctime).isAfter(Instant.now().minus(SETTING_UP));
+    } catch (java.time.format.DateTimeParseException e) {
+      return false;
+    }
   }
 
   private String nbdUri(String exportName) {
@@ -301,7 +360,7 @@ public final class VolumeService implements ManagementService {
       String name = request.name() == null || request.name().isBlank()
           ? v.name() + ".snap-" + VolumeIds.format(id).substring(8)
           : validName(request.name(), "snapshot");
-      SnapshotRecord record = new SnapshotRecord(VolumeIds.format(id), name, v.id(), v.name(), v.sizeBytes(), now());
+      SnapshotRecord record = new SnapshotRecord(VolumeIds.format(id), name, v.id(), v.name(), v.sizeBytes(), now(), null);
       if (!catalog.createSnapshot(record)) {
         throw ApiException.conflict("a volume or snapshot named '" + name + "' already exists");
       }
@@ -347,7 +406,8 @@ public final class VolumeService implements ManagementService {
   }
 
   private SnapshotView snapshotView(SnapshotRecord s) {
-    return new SnapshotView(s.id(), s.name(), s.volumeName(), s.volumeId(), s.sizeBytes(), s.ctime(), nbdUri(s.name()));
+    return new SnapshotView(s.id(), s.name(), s.volumeName(), s.volumeId(), s.sizeBytes(), s.ctime(), nbdUri(s.name()),
+        s.createdBy());
   }
 
   // ------------------------------------------------------------------ attach and mount on this host

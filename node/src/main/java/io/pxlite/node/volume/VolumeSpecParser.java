@@ -5,12 +5,15 @@ import io.pxlite.node.config.ConfigException;
 import io.pxlite.api.ApiException;
 import io.pxlite.api.IoLimits;
 import io.pxlite.api.VolumeCreateRequest;
+import io.pxlite.node.volume.schedule.SnapSchedule;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -21,7 +24,7 @@ import java.util.Set;
 public final class VolumeSpecParser {
   public static final Set<String> KEYS =
       Set.of("size", "repl", "fs", "block_size", "io_priority", "snap_interval", "labels", "label", "nodes",
-          "max_iops", "max_bandwidth");
+          "max_iops", "max_bandwidth", "periodic", "daily", "weekly", "monthly");
   static final long DEFAULT_SIZE = ByteSize.GIB;
   static final int DEFAULT_BLOCK_SIZE = 4096;
   private static final int MOUNTABLE_BLOCK_SIZE = 4096;
@@ -42,8 +45,8 @@ public final class VolumeSpecParser {
     });
     for (String key : opts.keySet()) {
       if (!KEYS.contains(key)) {
-        throw new ConfigException(key, "unknown volume option (known: block_size, fs, io_priority, labels, max_bandwidth,"
-            + " max_iops, nodes, repl, size, snap_interval)");
+        throw new ConfigException(key, "unknown volume option (known: block_size, daily, fs, io_priority, labels,"
+            + " max_bandwidth, max_iops, monthly, nodes, periodic, repl, size, snap_interval, weekly)");
       }
     }
     long size = opts.containsKey("size") ? ByteSize.parse(opts.get("size"), ByteSize.GIB, "size") : DEFAULT_SIZE;
@@ -80,6 +83,18 @@ public final class VolumeSpecParser {
     if (snapInterval < 0) {
       throw new ConfigException("snap_interval", "must be 0 (off) or a number of minutes, got " + snapInterval);
     }
+    List<SnapSchedule> schedules = schedules(opts, Instant.now());
+    Optional<SnapSchedule> periodic = schedules.stream().filter(x -> x.kind() == SnapSchedule.Kind.PERIODIC).findFirst();
+    if (periodic.isPresent()) {
+      if (snapInterval != 0 && snapInterval != periodic.get().periodMinutes()) {
+        throw new ConfigException("snap_interval", snapInterval + " minutes disagrees with periodic "
+            + periodic.get().when() + "; give one of them");
+      }
+      snapInterval = periodic.get().periodMinutes();
+    } else if (snapInterval > 0) {
+      // PX's snap_interval: a periodic schedule with PX's default retention.
+      schedules.add(0, SnapSchedule.parse(SnapSchedule.Kind.PERIODIC, Integer.toString(snapInterval), Instant.now()));
+    }
     Map<String, String> labels = new LinkedHashMap<>();
     for (String key : new String[] {"labels", "label"}) {
       if (opts.containsKey(key)) {
@@ -91,7 +106,28 @@ public final class VolumeSpecParser {
       throw new ConfigException("nodes", "names " + nodes.size() + " nodes " + nodes + " for " + repl
           + " replica(s); name at most repl nodes");
     }
-    return new VolumeSpec(size, repl, fs, (int) blockSize, priority, snapInterval, labels, nodes, limits);
+    return new VolumeSpec(size, repl, fs, (int) blockSize, priority, snapInterval, labels, nodes, limits, schedules);
+  }
+
+  /**
+   * The snapshot schedules among {@code opts} ({@code periodic}, {@code daily}, {@code weekly},
+   * {@code monthly}), in force from {@code since}; "0" or "off" means none of that kind.
+   */
+  public static List<SnapSchedule> schedules(Map<String, String> opts, Instant since) {
+    List<SnapSchedule> schedules = new ArrayList<>();
+    for (SnapSchedule.Kind kind : SnapSchedule.Kind.values()) {
+      String text = opts.get(kind.option());
+      if (text != null && !text.isBlank() && !isOff(text)) {
+        schedules.add(SnapSchedule.parse(kind, text, since));
+      }
+    }
+    return schedules;
+  }
+
+  /** Whether a schedule option's value turns that schedule off. */
+  public static boolean isOff(String text) {
+    String t = text.trim().toLowerCase(Locale.ROOT);
+    return t.equals("0") || t.equals("off") || t.equals("none");
   }
 
   /** Node ids separated by commas or semicolons (the latter inside Docker's inline {@code k=v,...} names). */
@@ -126,13 +162,17 @@ public final class VolumeSpecParser {
     options.put("nodes", r.nodes());
     options.put("max_iops", r.maxIops());
     options.put("max_bandwidth", r.maxBandwidth());
+    options.put("periodic", r.periodic());
+    options.put("daily", r.daily());
+    options.put("weekly", r.weekly());
+    options.put("monthly", r.monthly());
     try {
       VolumeSpec spec = VolumeSpecParser.parse(options);
       if (r.labels() != null && !r.labels().isEmpty()) {
         Map<String, String> labels = new HashMap<>(spec.labels());
         labels.putAll(r.labels());
         spec = new VolumeSpec(spec.sizeBytes(), spec.repl(), spec.fs(), spec.blockSize(), spec.ioPriority(),
-            spec.snapInterval(), labels, spec.nodes(), spec.limits());
+            spec.snapInterval(), labels, spec.nodes(), spec.limits(), spec.schedules());
       }
       return spec;
     } catch (ConfigException e) {

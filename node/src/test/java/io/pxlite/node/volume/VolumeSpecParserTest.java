@@ -33,6 +33,20 @@ class VolumeSpecParserTest {
   }
 
   @Test
+  void snapshotSchedulesAndSnapIntervalAsAPeriodicOne() {
+    VolumeSpec s = VolumeSpecParser.parse(Map.of("periodic", "30;4", "daily", "02:00;7", "monthly", "off"));
+    assertThat(s.schedules()).extracting(x -> x.text()).containsExactly("periodic 30,4", "daily 02:00,7");
+    assertThat(s.snapInterval()).as("snap_interval follows periodic").isEqualTo(30);
+    assertThat(VolumeSpecParser.parse(Map.of("snap_interval", "60")).schedules()).extracting(x -> x.text())
+        .containsExactly("periodic 60,5");
+    assertThat(VolumeSpecParser.parse(Map.of()).schedules()).isEmpty();
+    assertThatThrownBy(() -> VolumeSpecParser.parse(Map.of("snap_interval", "60", "periodic", "30")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("'snap_interval'").hasMessageContaining("periodic 30");
+    assertThatThrownBy(() -> VolumeSpecParser.parse(Map.of("weekly", "noon")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("'weekly'");
+  }
+
+  @Test
   void badOptionsNameThemselves() {
     assertThatThrownBy(() -> VolumeSpecParser.parse(Map.of("colour", "red")))
         .isInstanceOf(ConfigException.class).hasMessageContaining("'colour': unknown volume option");

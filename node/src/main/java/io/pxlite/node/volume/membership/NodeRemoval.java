@@ -56,7 +56,7 @@ public final class NodeRemoval {
       for (VolumeRecord x : h.volumes()) {
         catalog.updateVolume(new VolumeRecord(x.id(), x.name(), x.sizeBytes(), x.repl(), x.fs(), x.blockSize(),
             x.ioPriority(), x.snapInterval(), x.labels(), x.ctime(), x.replicaGroup(), h.replicas(), h.witness(),
-            x.ioLimits()));
+            x.ioLimits(), x.snapSchedules()));
       }
     }
     catalog.removeNode(gone.id(), Instant.now().toString());

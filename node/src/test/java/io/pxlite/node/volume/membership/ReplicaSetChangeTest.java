@@ -24,7 +24,7 @@ class ReplicaSetChangeTest {
 
   private static VolumeRecord volume(List<String> replicas, String witness) {
     return new VolumeRecord("1", "v", GIB, replicas.size(), "ext4", 4096, "low", 0, Map.of(), "now", "g", replicas,
-        witness, null);
+        witness, null, null);
   }
 
   private static ReplicaSetChange.Plan plan(VolumeRecord v, int repl, Set<String> online) {
