@@ -22,6 +22,7 @@ import io.pxlite.node.volume.qos.PolicyRefresh;
 import io.pxlite.node.volume.schedule.SnapshotScheduler;
 import io.pxlite.node.volume.qos.VolumeIoControl;
 import io.pxlite.node.volume.VolumeService;
+import io.pxlite.statemachine.ForegroundActivity;
 import io.pxlite.statemachine.VolumeStateMachine;
 import io.pxlite.store.BlockStore;
 import io.pxlite.store.device.DeviceConfig;
@@ -112,9 +113,11 @@ public final class NodeDaemon implements AutoCloseable {
 
     phases.done("block store");
     LocalNode self = new LocalNode(nodeId, config, store);
+    // Client I/O admitted here, which this node's rebuilds (and rebuilds copying from it) yield to.
+    ForegroundActivity clientActivity = new ForegroundActivity();
     JournalServer journal = track(JournalServer.start(nodeId,
         new InetSocketAddress(config.dataIp(), config.raftPort()), config.dataDir().resolve("raft"),
-        VolumeStateMachine.registry(store), metrics.registry()));
+        VolumeStateMachine.registry(store, clientActivity), metrics.registry()));
 
     phases.done("raft server");
     NodeRegistration registration = track(new NodeRegistration(catalog, self::record));
@@ -144,7 +147,7 @@ public final class NodeDaemon implements AutoCloseable {
     groups.joinMemberships();
     phases.done("group memberships");
     NbdMetrics nbdMetrics = new NbdMetrics(metrics.registry(), !"off".equals(System.getProperty(PER_VOLUME_IO_METRICS)));
-    VolumeIoControl ioControl = track(new VolumeIoControl());
+    VolumeIoControl ioControl = track(new VolumeIoControl(clientActivity));
     track(new PolicyRefresh(catalog, ioControl).start());
     track(NbdServer.start(new VolumeExports(catalog, groups, store, ioControl), config.nbdSocket(),
         config.nbdPort().map(port -> new InetSocketAddress(config.dataIp(), port)), nbdMetrics));

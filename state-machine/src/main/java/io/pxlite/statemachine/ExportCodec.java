@@ -16,7 +16,7 @@ import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
  *
  * <pre>
  *   manifest: session | index | term | estimatedBytes | nVolumes | (id | size)* | nSnapshots | (id | volume | index | size)*
- *   chunk:    nVersions | (block | version | kind | [crc | 4096 bytes])* | hasNext | [block | version]
+ *   chunk:    nVersions | (block | version | kind | [crc | 4096 bytes])* | hasNext | [block | version] | sourceBusy
  * </pre>
  */
 final class ExportCodec {
@@ -66,9 +66,12 @@ final class ExportCodec {
     }
   }
 
-  static ByteString chunk(StreamSnapshot.Chunk c) {
+  /** A chunk as the rebuilding member receives it: the versions, and whether the source's clients were busy. */
+  record ExportChunk(StreamSnapshot.Chunk chunk, boolean sourceBusy) {}
+
+  static ByteString chunk(StreamSnapshot.Chunk c, boolean sourceBusy) {
     int data = (int) c.versions().stream().filter(StoredVersion::isData).count();
-    ByteBuffer b = ByteBuffer.allocate(4 + c.versions().size() * 17 + data * (4 + BlockStore.BLOCK_SIZE) + 17);
+    ByteBuffer b = ByteBuffer.allocate(4 + c.versions().size() * 17 + data * (4 + BlockStore.BLOCK_SIZE) + 18);
     b.putInt(c.versions().size());
     for (StoredVersion v : c.versions()) {
       b.putLong(v.block()).putLong(v.version());
@@ -83,10 +86,11 @@ final class ExportCodec {
     } else {
       b.put((byte) 1).putLong(c.next()[0]).putLong(c.next()[1]);
     }
+    b.put(sourceBusy ? (byte) 1 : (byte) 0);
     return ByteString.copyFrom(b.flip());
   }
 
-  static StreamSnapshot.Chunk chunk(ByteString bytes) {
+  static ExportChunk chunk(ByteString bytes) {
     ByteBuffer b = bytes.asReadOnlyByteBuffer();
     try {
       int n = count(b, 17);
@@ -108,7 +112,9 @@ final class ExportCodec {
         }
       }
       long[] next = b.get() == 0 ? null : new long[] {b.getLong(), b.getLong()};
-      return new StreamSnapshot.Chunk(versions, next);
+      // A source from before pacing sends no flag: read as not busy.
+      boolean sourceBusy = b.hasRemaining() && b.get() == 1;
+      return new ExportChunk(new StreamSnapshot.Chunk(versions, next), sourceBusy);
     } catch (BufferUnderflowException | IndexOutOfBoundsException e) {
       throw new MalformedEventException("truncated export chunk of " + bytes.size() + " bytes");
     }

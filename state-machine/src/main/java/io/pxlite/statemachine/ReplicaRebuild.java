@@ -39,15 +39,17 @@ final class ReplicaRebuild {
   private final String stream;
   private final String selfId;
   private final boolean witness;
+  private final RebuildPacer pacer;
   private volatile long copiedBytes;
   private volatile long estimatedBytes;
   private volatile String source;
 
-  ReplicaRebuild(BlockStore store, String stream, String selfId, boolean witness) {
+  ReplicaRebuild(BlockStore store, String stream, String selfId, boolean witness, ForegroundActivity clients) {
     this.store = store;
     this.stream = stream;
     this.selfId = selfId;
     this.witness = witness;
+    this.pacer = new RebuildPacer(clients::busy);
   }
 
   /** Progress for {@code volume inspect}: copied bytes, the source's estimate, and the source. */
@@ -115,11 +117,13 @@ final class ReplicaRebuild {
           imported.volume(v.id(), v.sizeBytes());
           long[] cursor = {0, 0};
           while (cursor != null) {
-            StreamSnapshot.Chunk c = ExportCodec.chunk(ask(members, from,
+            long chunkStarted = System.nanoTime();
+            ExportCodec.ExportChunk c = ExportCodec.chunk(ask(members, from,
                 new VolumeQuery.ExportRead(m.session(), v.id(), cursor[0], cursor[1], CHUNK_VERSIONS)));
-            imported.versions(v.id(), c.versions());
+            imported.versions(v.id(), c.chunk().versions());
             copiedBytes = imported.importedBytes();
-            cursor = c.next();
+            cursor = c.chunk().next();
+            pacer.afterChunk(System.nanoTime() - chunkStarted, c.sourceBusy());
           }
         }
         for (StreamSnapshot.SnapshotInfo s : m.snapshots()) {
@@ -127,8 +131,8 @@ final class ReplicaRebuild {
         }
         imported.finish(position);
       }
-      LOG.info("group {}: rebuilt from {} at log index {}: {} bytes in {} ms", stream, from, m.index(), copiedBytes,
-          TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+      LOG.info("group {}: rebuilt from {} at log index {}: {} bytes in {} ms ({} ms of it paused for clients)", stream,
+          from, m.index(), copiedBytes, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), pacer.pausedMillis());
       return TermIndex.valueOf(m.term(), m.index());
     } finally {
       try {

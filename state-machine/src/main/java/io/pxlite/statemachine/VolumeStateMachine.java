@@ -48,6 +48,7 @@ public final class VolumeStateMachine extends BaseStateMachine {
   private volatile Boolean witness;
   private StoreCheckpointStorage checkpoints;
   private ExportSessions exports;
+  private final ForegroundActivity clients;
   private volatile ReplicaRebuild rebuild;
   private volatile boolean closed;
   /** This group's Raft log, where entries a follower appended are read back to be applied; found on first use, on the apply thread. */
@@ -55,14 +56,22 @@ public final class VolumeStateMachine extends BaseStateMachine {
   /** Stops this group hearing of its store's failure, once the group is closed. */
   private Runnable storeFailureSubscription = () -> {};
 
-  private VolumeStateMachine(BlockStore store) {
+  private VolumeStateMachine(BlockStore store, ForegroundActivity clients) {
     this.store = store;
+    this.clients = clients;
     this.applier = new EventApplier(store, this::releaseLeadership);
   }
 
-  /** One state machine per group, all over the same block store. */
+  /**
+   * One state machine per group, all over the same block store; {@code clients} says when this
+   * node's clients are busy, so rebuilds yield to them.
+   */
   public static StateMachine.Registry registry(BlockStore store) {
-    return groupId -> new VolumeStateMachine(store);
+    return registry(store, new ForegroundActivity());
+  }
+
+  public static StateMachine.Registry registry(BlockStore store, ForegroundActivity clients) {
+    return groupId -> new VolumeStateMachine(store, clients);
   }
 
   /** The block-store stream name of a Raft group: the group's UUID. */
@@ -122,7 +131,7 @@ public final class VolumeStateMachine extends BaseStateMachine {
       String leader = roleInfo.hasFollowerInfo() && roleInfo.getFollowerInfo().hasLeaderInfo()
           ? org.apache.ratis.protocol.RaftPeerId.valueOf(roleInfo.getFollowerInfo().getLeaderInfo().getId().getId()).toString()
           : null;
-      ReplicaRebuild r = new ReplicaRebuild(store, stream, server.getId().toString(), witness());
+      ReplicaRebuild r = new ReplicaRebuild(store, stream, server.getId().toString(), witness(), clients);
       rebuild = r;
       return CompletableFuture.supplyAsync(() -> {
         try {
@@ -336,7 +345,8 @@ public final class VolumeStateMachine extends BaseStateMachine {
       }
       if (q instanceof VolumeQuery.ExportRead r) {
         return CompletableFuture.completedFuture(Message.valueOf(ExportCodec.chunk(
-            exports.read(r.session(), r.volumeId(), r.block(), r.version(), Math.min(r.maxVersions(), ReplicaRebuild.CHUNK_VERSIONS)))));
+            exports.read(r.session(), r.volumeId(), r.block(), r.version(), Math.min(r.maxVersions(), ReplicaRebuild.CHUNK_VERSIONS)),
+            clients.busy())));
       }
       if (q instanceof VolumeQuery.ExportClose c) {
         exports.close(c.session());

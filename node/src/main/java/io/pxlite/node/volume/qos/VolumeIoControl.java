@@ -2,6 +2,7 @@ package io.pxlite.node.volume.qos;
 
 import io.pxlite.api.IoLimits;
 import io.pxlite.nbd.IoGate;
+import io.pxlite.statemachine.ForegroundActivity;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -35,13 +36,16 @@ public final class VolumeIoControl implements AutoCloseable {
     return t;
   });
   private final Map<Long, VolumeIoGate> gates = new ConcurrentHashMap<>();
+  private final ForegroundActivity clients;
 
-  public VolumeIoControl() {
-    this(DEFAULT_WINDOW);
+  public VolumeIoControl(ForegroundActivity clients) {
+    this(DEFAULT_WINDOW, clients);
   }
 
-  public VolumeIoControl(int window) {
+  /** @param clients noted on every request admitted, so rebuilds on this node yield to clients */
+  public VolumeIoControl(int window, ForegroundActivity clients) {
     this.shares = new DeviceShares(window);
+    this.clients = clients;
   }
 
   /** The gate of volume {@code id}, with this policy in force (created on first use). */
@@ -50,7 +54,7 @@ public final class VolumeIoControl implements AutoCloseable {
       return IoGate.OPEN;
     }
     VolumeIoGate gate = gates.computeIfAbsent(id,
-        k -> new VolumeIoGate(name, ioPriority, limits, shares, timer, System::nanoTime));
+        k -> new VolumeIoGate(name, ioPriority, limits, shares, timer, System::nanoTime, clients));
     gate.apply(ioPriority, limits);
     return gate;
   }

@@ -2,6 +2,7 @@ package io.pxlite.node.volume.qos;
 
 import io.pxlite.api.IoLimits;
 import io.pxlite.nbd.IoGate;
+import io.pxlite.statemachine.ForegroundActivity;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.LongSupplier;
@@ -30,6 +31,7 @@ public final class VolumeIoGate implements IoGate {
   }
 
   private final DeviceShares shares;
+  private final ForegroundActivity clients;
   private final DeviceShares.Share share;
   private final DirectionLimit reads;
   private final DirectionLimit writes;
@@ -37,8 +39,9 @@ public final class VolumeIoGate implements IoGate {
   private volatile IoLimits limits;
 
   VolumeIoGate(String volume, String ioPriority, IoLimits limits, DeviceShares shares,
-      ScheduledExecutorService timer, LongSupplier clock) {
+      ScheduledExecutorService timer, LongSupplier clock, ForegroundActivity clients) {
     this.shares = shares;
+    this.clients = clients;
     this.share = new DeviceShares.Share(volume, weightOf(ioPriority));
     this.reads = new DirectionLimit(limits.readIops(), limits.readBytesPerSecond(), timer, clock);
     this.writes = new DirectionLimit(limits.writeIops(), limits.writeBytesPerSecond(), timer, clock);
@@ -69,6 +72,7 @@ public final class VolumeIoGate implements IoGate {
 
   @Override
   public CompletableFuture<Void> admit(Direction direction, long bytes) {
+    clients.noteClientIo();
     DirectionLimit limit = direction == Direction.READ ? reads : writes;
     long cost = costOf(bytes);
     CompletableFuture<Void> limited = limit.unlimited() ? null : limit.admit(bytes);
