@@ -18,45 +18,21 @@ mkdir -p "$work"
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap cleanup EXIT
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 die() { echo "metrics-cost: $*" >&2; exit 1; }
+. "$top/bench/lib.sh"
 
-ec=$(free_port); ep=$(free_port)
-etcd --name bench --data-dir "$work/etcd" --listen-client-urls "http://127.0.0.1:$ec" \
-  --advertise-client-urls "http://127.0.0.1:$ec" --listen-peer-urls "http://127.0.0.1:$ep" \
-  --initial-advertise-peer-urls "http://127.0.0.1:$ep" --initial-cluster "bench=http://127.0.0.1:$ep" \
-  >"$work/etcd.log" 2>&1 &
-pids+=($!)
-for _ in $(seq 100); do curl -fsS -m 1 "http://127.0.0.1:$ec/health" >/dev/null 2>&1 && break; sleep 0.2; done
-
+start_etcd
 declare -A mgmt node_pid
+start_node A 127.0.0.1 metrics-cost-A
+start_node B 127.0.0.2 metrics-cost-B "-Dpxlite.metrics.io=off"
 for side in A B; do
-  n=$([ $side = A ] && echo 1 || echo 2); addr=127.0.0.$n; dir=$work/node$side; mgmt[$side]="$addr:$(free_port)"
-  cat >"$work/config$side.json" <<JSON
-{"clusterid": "metrics-cost-$side", "kvdb": "etcd:http://127.0.0.1:$ec", "mgmtip": "$addr", "dataip": "$addr",
- "datadir": "$dir", "mounts_dir": "$dir/mounts",
- "storage": {"devices": ["$work/dev$side.img"], "device_size": "8G"},
- "listeners": {"mgmt_port": ${mgmt[$side]#*:}, "raft_port": $(free_port), "docker_plugin_socket": ""}}
-JSON
-  off=""; [ $side = B ] && off="-Dpxlite.metrics.io=off"
-  PXLITE_JAVA_OPTS="-Xmx2g -XX:MaxDirectMemorySize=1g $off" "$top/bin/pxlite-node" --config "$work/config$side.json" \
-    >"$work/node$side.log" 2>&1 &
-  pids+=($!); node_pid[$side]=$!
-done
-pxctl() { local side=$1; shift; "$top/bin/pxctl" --endpoint "$work/node$side/api.sock" "$@"; }
-for side in A B; do
-  for _ in $(seq 450); do pxctl $side status >/dev/null 2>&1 && break; sleep 0.2; done
-  pxctl $side status >/dev/null 2>&1 || die "node $side did not start (log: $work/node$side.log)"
-  for _ in $(seq 60); do pxctl $side volume create cost --size 2G --repl 1 >/dev/null 2>&1 && break; sleep 0.5; done
-  fio --name=fill --ioengine=nbd --uri="nbd+unix:///cost?socket=$work/node$side/nbd.sock" --rw=write --bs=1m \
-    --iodepth=8 --size=1G --output-format=terse >/dev/null 2>&1 || die "filling node $side's volume failed"
+  await_node $side
+  filled_volume $side cost 2G
 done
 # Scraped as Prometheus would, but every second instead of every 5 s.
 ( while true; do for side in A B; do curl -fsS -m 2 "http://${mgmt[$side]}/metrics" >/dev/null || true; done; sleep 1; done ) &
 pids+=($!)
 
-# cpu_ticks PID -> utime+stime of the process in clock ticks
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 hz=$(getconf CLK_TCK)
 # run SIDE -> "IOPS CPU-us-per-write" of one fio run
 run() {

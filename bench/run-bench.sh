@@ -42,18 +42,11 @@ cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true
 }
 trap cleanup EXIT
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 die() { echo "run-bench: $*" >&2; exit 1; }
+. "$top/bench/lib.sh"   # free_port, start_etcd (its pxctl and cpu_ticks are redefined below)
 
 # --- etcd and three pxlite nodes on 127.0.0.1-3 (their own data and devices in $work) ---
-ec=$(free_port); ep=$(free_port)
-etcd --name bench --data-dir "$work/etcd" --listen-client-urls "http://127.0.0.1:$ec" \
-  --advertise-client-urls "http://127.0.0.1:$ec" --listen-peer-urls "http://127.0.0.1:$ep" \
-  --initial-advertise-peer-urls "http://127.0.0.1:$ep" --initial-cluster "bench=http://127.0.0.1:$ep" \
-  >"$work/etcd.log" 2>&1 &
-pids+=($!)
-for _ in $(seq 100); do curl -fsS -m 1 "http://127.0.0.1:$ec/health" >/dev/null 2>&1 && break; sleep 0.2; done
-curl -fsS -m 1 "http://127.0.0.1:$ec/health" >/dev/null 2>&1 || die "etcd did not start (log: $work/etcd.log)"
+start_etcd
 
 nodes=(1 2 3)
 declare -A node_pid

@@ -19,41 +19,23 @@ mkdir -p "$work"
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap cleanup EXIT
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 die() { echo "snapshot-scale: $*" >&2; exit 1; }
+. "$top/bench/lib.sh"
 
-ec=$(free_port); ep=$(free_port)
-etcd --name bench --data-dir "$work/etcd" --listen-client-urls "http://127.0.0.1:$ec" \
-  --advertise-client-urls "http://127.0.0.1:$ec" --listen-peer-urls "http://127.0.0.1:$ep" \
-  --initial-advertise-peer-urls "http://127.0.0.1:$ep" --initial-cluster "bench=http://127.0.0.1:$ep" \
-  >"$work/etcd.log" 2>&1 &
-pids+=($!)
-for _ in $(seq 100); do curl -fsS -m 1 "http://127.0.0.1:$ec/health" >/dev/null 2>&1 && break; sleep 0.2; done
-
-mgmt="127.0.0.1:$(free_port)"
-cat >"$work/config.json" <<JSON
-{"clusterid": "snapshot-scale", "kvdb": "etcd:http://127.0.0.1:$ec", "mgmtip": "127.0.0.1", "dataip": "127.0.0.1",
- "datadir": "$work/node", "mounts_dir": "$work/node/mounts",
- "storage": {"devices": ["$work/dev.img"], "device_size": "8G"},
- "listeners": {"mgmt_port": ${mgmt#*:}, "raft_port": $(free_port), "docker_plugin_socket": ""}}
-JSON
-PXLITE_JAVA_OPTS="-Xmx2g -XX:MaxDirectMemorySize=1g" "$top/bin/pxlite-node" --config "$work/config.json" \
-  >"$work/node.log" 2>&1 &
-pids+=($!)
-pxctl() { "$top/bin/pxctl" --endpoint "$work/node/api.sock" "$@"; }
-for _ in $(seq 450); do pxctl status >/dev/null 2>&1 && break; sleep 0.2; done
-pxctl status >/dev/null 2>&1 || die "the node did not start (log: $work/node.log)"
-uri() { echo "nbd+unix:///$1?socket=$work/node/nbd.sock"; }
+start_etcd
+declare -A mgmt node_pid
+start_node A 127.0.0.1 snapshot-scale
+await_node A
+api=${mgmt[A]}
+uri() { echo "nbd+unix:///$1?socket=$work/nodeA/nbd.sock"; }
 for v in plain snapped; do
-  for _ in $(seq 60); do pxctl volume create $v --size 1G --repl 1 >/dev/null 2>&1 && break; sleep 0.5; done
-  fio --name=fill --ioengine=nbd --uri="$(uri $v)" --rw=write --bs=1m --iodepth=8 --size=1G \
-    --output-format=terse >/dev/null 2>&1 || die "filling $v failed"
+  filled_volume A $v 1G
 done
-used() { curl -fsS "http://$mgmt/v1/status" | python3 -c 'import json,sys; print(json.load(sys.stdin)["node"]["devices"][0]["used_bytes"])'; }
+used() { curl -fsS "http://$api/v1/status" | python3 -c 'import json,sys; print(json.load(sys.stdin)["node"]["devices"][0]["used_bytes"])'; }
 
 # The overwrites and snapshots, from libnbd (Debian's python3-libnbd) and the management API.
 started=$(date +%s)
-/usr/bin/python3 - "$(uri plain)" "$(uri snapped)" "http://$mgmt" "$SNAPS" <<'PY'
+/usr/bin/python3 - "$(uri plain)" "$(uri snapped)" "http://$api" "$SNAPS" <<'PY'
 import json, nbd, os, random, sys, urllib.request
 plain_uri, snapped_uri, api, snaps = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
 rnd = random.Random(7)
@@ -75,10 +57,10 @@ for i in range(snaps):
 for h in handles:
     h.shutdown()
 PY
-count=$(curl -fsS "http://$mgmt/v1/snapshots?volume=snapped" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
+count=$(curl -fsS "http://$api/v1/snapshots?volume=snapped" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
 [ "$count" = "$SNAPS" ] || die "snapped has $count snapshots, not $SNAPS"
 echo "took $SNAPS snapshots of 'snapped' (16 random 4 KiB overwrites of both volumes before each) in $(( $(date +%s) - started )) s"
-snapshot_bytes=$(curl -fsS "http://$mgmt/v1/volumes/snapped" | python3 -c 'import json,sys; print(json.load(sys.stdin)["snapshot_bytes"])')
+snapshot_bytes=$(curl -fsS "http://$api/v1/volumes/snapped" | python3 -c 'import json,sys; print(json.load(sys.stdin)["snapshot_bytes"])')
 echo "snapped: $(( snapshot_bytes >> 20 )) MiB kept only for its snapshots"
 
 iops() {
@@ -106,8 +88,8 @@ done
 
 before=$(used)
 started=$(date +%s)
-curl -fsS "http://$mgmt/v1/snapshots?volume=snapped" \
+curl -fsS "http://$api/v1/snapshots?volume=snapped" \
   | python3 -c 'import json,sys; [print(s["name"]) for s in json.load(sys.stdin)]' \
-  | while read -r s; do curl -fsS -X DELETE "http://$mgmt/v1/snapshots/$s" >/dev/null; done
+  | while read -r s; do curl -fsS -X DELETE "http://$api/v1/snapshots/$s" >/dev/null; done
 after=$(used)
 echo "deleted $SNAPS snapshots in $(( $(date +%s) - started )) s: device used $(( before >> 20 )) MiB before, $(( after >> 20 )) MiB after"

@@ -49,7 +49,7 @@ final class ReplicaRebuild {
     this.stream = stream;
     this.selfId = selfId;
     this.witness = witness;
-    this.pacer = new RebuildPacer(clients::busy);
+    this.pacer = new RebuildPacer(RebuildPacer.PACE, clients::busy);
   }
 
   /** Progress for {@code volume inspect}: copied bytes, the source's estimate, and the source. */

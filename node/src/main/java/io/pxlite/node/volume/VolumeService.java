@@ -31,7 +31,6 @@ import io.pxlite.node.kvdb.SnapshotRecord;
 import io.pxlite.node.kvdb.VolumeRecord;
 import io.pxlite.node.volume.qos.VolumeIoControl;
 import io.pxlite.node.volume.schedule.SnapSchedule;
-import io.pxlite.api.IoLimits;
 import io.pxlite.store.BlockStore;
 import io.pxlite.store.VolumeUsage;
 import java.time.Instant;
@@ -66,6 +65,7 @@ public final class VolumeService implements ManagementService {
   private final ReplicaSetChange replicaSets;
   private final ClusterNodes clusterNodes;
   private final VolumeIoControl ioControl;
+  private final PolicyUpdates policies;
 
   public VolumeService(
       NodeConfig config, LocalNode self, ClusterCatalog catalog, NodeRegistration registration,
@@ -78,6 +78,7 @@ public final class VolumeService implements ManagementService {
     this.attachments = attachments;
     this.ioControl = ioControl;
     this.host = new HostCalls(attachments, self.id());
+    this.policies = new PolicyUpdates(catalog, ioControl);
     this.replicaSets = new ReplicaSetChange(catalog, groups, config.clusterId());
     this.clusterNodes = new ClusterNodes(config, self, catalog, registration, new NodeRemoval(catalog, groups, config.clusterId()));
   }
@@ -157,8 +158,8 @@ public final class VolumeService implements ManagementService {
       if (request.repl() != null) {
         v = replicaSets.apply(v, request.repl(), request.node());
       }
-      v = updateIoPolicy(v, request);
-      v = updateSchedules(v, request);
+      v = policies.updateIoPolicy(v, request);
+      v = policies.updateSchedules(v, request);
       if (request.size() == null) {
         return volumeView(v);
       }
@@ -191,78 +192,6 @@ public final class VolumeService implements ManagementService {
       catalog.updateVolume(resized);
       return volumeView(resized);
     });
-  }
-
-  /**
-   * The volume with the I/O policy {@code request} asks for (its other parts unchanged), stored and
-   * in force on this node at once; other nodes serving it pick it up within a second
-   * ({@code PolicyRefresh}).
-   */
-  private VolumeRecord updateIoPolicy(VolumeRecord v, VolumeUpdateRequest request) {
-    if (request.ioPriority() == null && request.maxIops() == null && request.maxBandwidth() == null) {
-      return v;
-    }
-    String priority = v.ioPriority();
-    IoLimits limits = v.limits();
-    try {
-      if (request.ioPriority() != null) {
-        priority = IoPolicyOptions.priority(request.ioPriority());
-      }
-      if (request.maxIops() != null) {
-        limits = IoPolicyOptions.withIops(limits, request.maxIops());
-      }
-      if (request.maxBandwidth() != null) {
-        limits = IoPolicyOptions.withBandwidth(limits, request.maxBandwidth());
-      }
-    } catch (ConfigException e) {
-      throw ApiException.badRequest("invalid " + e.getMessage().replace("config field", "option"));
-    }
-    VolumeRecord changed = v.withIoPolicy(priority, limits);
-    if (!changed.equals(v)) {
-      catalog.updateVolume(changed);
-      ioControl.apply(changed.numericId(), priority, limits);
-    }
-    return changed;
-  }
-
-  /**
-   * The volume with the snapshot schedules {@code request} sets (each kind it names replaces that
-   * kind; "0" or "off" ends it), stored. A schedule given again unchanged keeps its start, so its
-   * slots stay the ones already due.
-   */
-  private VolumeRecord updateSchedules(VolumeRecord v, VolumeUpdateRequest request) {
-    if (!request.changesSchedules()) {
-      return v;
-    }
-    Map<String, String> given = new HashMap<>();
-    given.put("periodic", request.periodic());
-    given.put("daily", request.daily());
-    given.put("weekly", request.weekly());
-    given.put("monthly", request.monthly());
-    List<SnapSchedule> asked;
-    try {
-      asked = VolumeSpecParser.schedules(given, Instant.now());
-    } catch (ConfigException e) {
-      throw ApiException.badRequest("invalid " + e.getMessage().replace("config field", "option"));
-    }
-    List<SnapSchedule> result = new java.util.ArrayList<>();
-    for (SnapSchedule current : v.schedules().stream().map(SnapSchedule::of).toList()) {
-      if (given.get(current.kind().option()) == null) {
-        result.add(current);
-      }
-    }
-    for (SnapSchedule s : asked) {
-      Optional<SnapSchedule> same = v.schedules().stream().map(SnapSchedule::of).filter(s::sameAs).findFirst();
-      result.add(same.orElse(s));
-    }
-    result.sort(java.util.Comparator.comparing(SnapSchedule::kind));
-    int snapInterval = result.stream().filter(s -> s.kind() == SnapSchedule.Kind.PERIODIC)
-        .mapToInt(SnapSchedule::periodMinutes).findFirst().orElse(0);
-    VolumeRecord changed = v.withSchedules(result.stream().map(SnapSchedule::record).toList(), snapInterval);
-    if (!changed.equals(v)) {
-      catalog.updateVolume(changed);
-    }
-    return changed;
   }
 
   @Override

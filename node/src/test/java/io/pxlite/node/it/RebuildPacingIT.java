@@ -39,11 +39,12 @@ class RebuildPacingIT {
 
   @BeforeAll
   static void start() throws Exception {
-    // -DrebuildPacingIT.nodeOptions=-Dpxlite.rebuild.pace=0 runs it without pacing, to see what pacing buys.
+    // Pacing is off by default (see RebuildPacer); factor 9 here. -DrebuildPacingIT.nodeOptions=-Dpxlite.rebuild.pace=0
+    // runs it without pacing, to see what pacing buys (it then fails: 0.34).
     cluster = LocalCluster.start(dir.resolve("cluster"), 3, "2G",
         i -> List.of("env", "JAVA_TOOL_OPTIONS=-Dpxlite.raft.snapshotEveryEntries=400 -Dpxlite.raft.segmentSize=12MB"
             + " -Dpxlite.raft.checkpointSize=4MB -Dpxlite.raft.logRetention=24MB "
-            + System.getProperty("rebuildPacingIT.nodeOptions", "")));
+            + System.getProperty("rebuildPacingIT.nodeOptions", "-Dpxlite.rebuild.pace=9")));
   }
 
   @AfterAll
