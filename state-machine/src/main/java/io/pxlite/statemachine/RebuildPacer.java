@@ -12,11 +12,11 @@ import java.util.function.BooleanSupplier;
  * meanwhile and the copy starts over (ReplicaLifecycleIT's add-while-writing, with a 24 MB log
  * retention, did not finish in 300 s with factor 9); pacing needs a guard against that first.
  *
- * <p>Measured in RebuildPacingIT (640 MiB copied from the node a client writes 4 KiB at QD16 to, all
- * three nodes on one 2-core machine and disk): the client kept 0.34 of its IOPS unpaced (rebuild 12 s),
- * 0.48 with factor 3 (30 s), 0.62 with 9 (32 s: with less contention each chunk is quicker). The rest
- * of the loss is not in the chunks' time — most likely the new replica's writeback and compaction on
- * the same disk and cores, which separate machines would not share.
+ * <p>Measured in RebuildPacingIT (640 MiB copied from the node a client writes 4 KiB at QD16 to, four
+ * nodes on one 2-core machine and disk, an unpaced and a paced copy in the same run): the client kept
+ * 0.30-0.50 of its IOPS unpaced (copy 13-16 s), 0.49-0.59 with factor 9 (33 s, 23 s of it paused). The rest
+ * of the loss is neither in the chunks' time nor the copy's write-back (syncing each chunk's writes
+ * within its time changed nothing): most likely the cores all four nodes share.
  */
 final class RebuildPacer {
   static final int PACE = Integer.getInteger("pxlite.rebuild.pace", 0);
@@ -32,11 +32,13 @@ final class RebuildPacer {
     this.localBusy = localBusy;
   }
 
-  /** After a chunk that took {@code chunkNanos}; {@code sourceBusy}: the source's clients were busy. */
-  void afterChunk(long chunkNanos, boolean sourceBusy) throws InterruptedException {
-    if (pace <= 0 || !(sourceBusy || localBusy.getAsBoolean())) {
-      return;
-    }
+  /** Whether to yield after this chunk: pacing is on and clients are busy here or, {@code sourceBusy}, at the source. */
+  boolean yields(boolean sourceBusy) {
+    return pace > 0 && (sourceBusy || localBusy.getAsBoolean());
+  }
+
+  /** Yields after a chunk that took {@code chunkNanos}: pauses {@code pace} times that, at most the cap. */
+  void pauseAfter(long chunkNanos) throws InterruptedException {
     long pauseNanos = Math.min(chunkNanos * pace, MAX_PAUSE_MILLIS * 1_000_000L);
     pausedNanos += pauseNanos;
     pacedChunks++;

@@ -123,7 +123,9 @@ final class ReplicaRebuild {
             imported.versions(v.id(), c.chunk().versions());
             copiedBytes = imported.importedBytes();
             cursor = c.chunk().next();
-            pacer.afterChunk(System.nanoTime() - chunkStarted, c.sourceBusy());
+            if (pacer.yields(c.sourceBusy())) {
+              pacer.pauseAfter(System.nanoTime() - chunkStarted);
+            }
           }
         }
         for (StreamSnapshot.SnapshotInfo s : m.snapshots()) {

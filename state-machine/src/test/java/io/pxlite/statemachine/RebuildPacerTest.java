@@ -14,21 +14,20 @@ class RebuildPacerTest {
   void pausesOnlyWhileClientsAreBusyHereOrAtTheSourceAndAtMostTheCap() throws Exception {
     boolean[] localBusy = {false};
     RebuildPacer pacer = new RebuildPacer(PACE, () -> localBusy[0]);
-    pacer.afterChunk(5_000_000, false);
-    assertThat(pacer.pacedChunks()).as("nobody busy: no pause").isZero();
-    RebuildPacer off = new RebuildPacer(0, () -> true);
-    off.afterChunk(5_000_000, true);
-    assertThat(off.pacedChunks()).as("factor 0: never a pause").isZero();
+    assertThat(pacer.yields(false)).as("nobody busy: no pause").isFalse();
+    assertThat(new RebuildPacer(0, () -> true).yields(true)).as("factor 0: never a pause").isFalse();
+    assertThat(pacer.yields(true)).as("the source's clients busy").isTrue();
+    localBusy[0] = true;
+    assertThat(pacer.yields(false)).as("this node's clients busy").isTrue();
 
     long started = System.nanoTime();
-    pacer.afterChunk(2_000_000, true);
-    localBusy[0] = true;
-    pacer.afterChunk(2_000_000, false);
+    pacer.pauseAfter(2_000_000);
+    pacer.pauseAfter(2_000_000);
     assertThat(pacer.pacedChunks()).isEqualTo(2);
     assertThat(pacer.pausedMillis()).as("two pauses of PACE x 2 ms").isEqualTo(2 * PACE * 2);
     assertThat(System.nanoTime() - started).isGreaterThanOrEqualTo(2L * PACE * 2_000_000);
 
-    pacer.afterChunk(1_000_000_000, false);
+    pacer.pauseAfter(1_000_000_000);
     assertThat(pacer.pausedMillis()).as("a slow chunk pauses at most the cap")
         .isEqualTo(2 * PACE * 2 + RebuildPacer.MAX_PAUSE_MILLIS);
   }

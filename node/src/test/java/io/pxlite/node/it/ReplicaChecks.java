@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 
 /** What the replication ITs ask of a cluster: create a volume, wait for its replicas, compare them. */
 final class ReplicaChecks {
@@ -29,18 +30,26 @@ final class ReplicaChecks {
   }
 
   static void awaitInSync(NodeProcess via, String volume) {
-    Poll.until(CATCH_UP, "every replica of " + volume + " in sync", () -> {
-      NodeProcess.Reply r = via.api("GET", "/v1/volumes/" + volume, null);
-      if (r.status() != 200) {
-        return false;
-      }
-      for (JsonNode s : r.body().get("replica_states")) {
-        if (!s.get("state").asText().equals("in sync")) {
+    AtomicReference<String> lastSeen = new AtomicReference<>();
+    try {
+      Poll.until(CATCH_UP, "every replica of " + volume + " in sync", () -> {
+        NodeProcess.Reply r = via.api("GET", "/v1/volumes/" + volume, null);
+        if (r.status() != 200) {
+          lastSeen.set(r.status() + " " + r.body());
           return false;
         }
-      }
-      return true;
-    });
+        lastSeen.set(String.valueOf(r.body().get("replica_states")));
+        for (JsonNode s : r.body().get("replica_states")) {
+          if (!s.get("state").asText().equals("in sync")) {
+            return false;
+          }
+        }
+        return true;
+      });
+    } catch (AssertionError e) {
+      // Say how far each replica got, so a failure tells a stuck replica from a slow one.
+      throw new AssertionError(e.getMessage() + "; last seen through " + via.nodeId() + ": " + lastSeen.get(), e);
+    }
   }
 
   /** Every node reads the volume (replicas from their own store, others through the group): all byte-identical. */

@@ -173,11 +173,14 @@ class ReplicationIT {
       acked = checker.runFor(client, 16, Duration.ofSeconds(60));
     }
     away.start();
+    long back = System.nanoTime();
     awaitInSync(attached, "away");
+    long catchUpMillis = (System.nanoTime() - back) / 1_000_000;
     try (NbdClient client = NbdClient.connect(away.nbdSocket(), "away")) {
       checker.verify(client);
     }
-    System.out.printf("catch-up: %d writes acknowledged while a replica was away 60 s; it caught up%n", acked);
+    System.out.printf("catch-up: %d writes acknowledged while a replica was away 60 s; it caught up %d ms after it"
+        + " was serving again%n", acked, catchUpMillis);
     assertReplicasIdentical(cluster, "away", 256 << 20);
   }
 

@@ -15,6 +15,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
@@ -64,31 +67,26 @@ class SnapshotScheduleIT {
     AtomicInteger mostAtOnce = new AtomicInteger();
     AtomicReference<NodeProcess> down = new AtomicReference<>();
     AtomicReference<Throwable> watchFailed = new AtomicReference<>();
-    Thread watcher = new Thread(() -> {
+    // Samples the snapshot list twice a second, from whichever node is up.
+    ScheduledExecutorService watcher = Executors.newSingleThreadScheduledExecutor();
+    watcher.scheduleAtFixedRate(() -> {
       try {
-        while (!Thread.currentThread().isInterrupted()) {
-          NodeProcess via = cluster.nodes.stream().filter(n -> n != down.get() && n.isAlive()).findFirst().orElseThrow();
-          NodeProcess.Reply reply = via.api("GET", "/v1/snapshots?volume=sched", null);
-          if (reply.status() == 200) {
-            int scheduled = 0;
-            for (JsonNode s : reply.body()) {
-              if (s.get("creator").asText().equals("schedule (periodic)")) {
-                seen.add(s.get("name").asText());
-                scheduled++;
-              }
+        NodeProcess via = cluster.nodes.stream().filter(n -> n != down.get() && n.isAlive()).findFirst().orElseThrow();
+        NodeProcess.Reply reply = via.api("GET", "/v1/snapshots?volume=sched", null);
+        if (reply.status() == 200) {
+          int scheduled = 0;
+          for (JsonNode s : reply.body()) {
+            if (s.get("creator").asText().equals("schedule (periodic)")) {
+              seen.add(s.get("name").asText());
+              scheduled++;
             }
-            mostAtOnce.accumulateAndGet(scheduled, Math::max);
           }
-          Thread.sleep(500); // a sampling period, not a wait for anything
+          mostAtOnce.accumulateAndGet(scheduled, Math::max);
         }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
       } catch (Throwable t) {
-        watchFailed.set(t);
+        watchFailed.compareAndSet(null, t);
       }
-    }, "snapshot-watcher");
-    watcher.setDaemon(true);
-    watcher.start();
+    }, 0, 500, TimeUnit.MILLISECONDS);
     try {
       // The leader dies two seconds before a slot is due, two minutes in.
       awaitTime(firstSlot.plus(2, ChronoUnit.MINUTES).minusSeconds(2));
@@ -141,8 +139,8 @@ class SnapshotScheduleIT {
       }
       assertThat(cluster.node(1).api("DELETE", "/v1/volumes/sched", null).status()).isBetween(200, 204);
     } finally {
-      watcher.interrupt();
-      watcher.join(10_000);
+      watcher.shutdownNow();
+      watcher.awaitTermination(10, TimeUnit.SECONDS);
     }
   }
 
