@@ -149,7 +149,8 @@ public final class NodeDaemon implements AutoCloseable {
     NbdMetrics nbdMetrics = new NbdMetrics(metrics.registry(), !"off".equals(System.getProperty(PER_VOLUME_IO_METRICS)));
     VolumeIoControl ioControl = track(new VolumeIoControl(clientActivity));
     track(new PolicyRefresh(catalog, ioControl).start());
-    track(NbdServer.start(new VolumeExports(catalog, groups, store, ioControl), config.nbdSocket(),
+    VolumeExports exports = new VolumeExports(catalog, groups, store, ioControl);
+    track(NbdServer.start(exports, config.nbdSocket(),
         config.nbdPort().map(port -> new InetSocketAddress(config.dataIp(), port)), nbdMetrics));
     phases.done("nbd server");
     // After the NBD server: attachments that outlived a restart reconnect to it.
@@ -157,7 +158,7 @@ public final class NodeDaemon implements AutoCloseable {
         new KvdbAttachClaims(catalog));
     attachments.restore();
     VolumeService service = new VolumeService(config, self, catalog, registration, groups, store, attachments,
-        ioControl);
+        ioControl, exports);
     track(new SnapshotScheduler(nodeId, catalog, groups, java.time.Clock.systemUTC()).start());
     NodeOperations operations = track(new NodeOperations(metrics, config.clusterId(), service, store, journal, nbdMetrics));
     track(ManagementApiServer.start(service, operations, config.apiSocket(),

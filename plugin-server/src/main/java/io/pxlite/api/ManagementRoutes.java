@@ -83,6 +83,8 @@ final class ManagementRoutes {
           HostMountRequest request = r.optionalBody(HostMountRequest.class).orElse(new HostMountRequest(null));
           return ok(json, service.unmount(r.pathParameter("ref"), checkAbsolute(request)));
         })
+        .post("/v1/volumes/{ref}/restore", r -> ok(json,
+            service.restoreVolume(r.pathParameter("ref"), r.body(VolumeRestoreRequest.class))))
         .post("/v1/snapshots", r -> created(json, service.createSnapshot(r.body(SnapshotCreateRequest.class))))
         .get("/v1/snapshots", r -> ok(json, service.snapshots(r.queryParameter("volume").orElse(null))))
         .delete("/v1/snapshots/{ref}", r -> {

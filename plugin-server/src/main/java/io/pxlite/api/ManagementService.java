@@ -39,6 +39,13 @@ public interface ManagementService {
 
   void deleteSnapshot(String ref);
 
+  /**
+   * Brings a volume back to one of its snapshots (name or id): afterwards it reads as the snapshot
+   * did, zeros past the snapshot's size. Refused while the volume is attached; no host may attach it
+   * until the restore is done ({@code pxctl volume restore}).
+   */
+  VolumeRestoreView restoreVolume(String volumeRef, VolumeRestoreRequest request);
+
   /** Attaches the volume's export as a block device on this node ({@code pxctl host attach}). */
   HostAttachmentView attach(String volumeRef);
 

@@ -178,6 +178,17 @@ final class InMemoryManagementService implements ManagementService {
     snapshotsById.remove(snapshot.id());
   }
 
+  @Override
+  public synchronized VolumeRestoreView restoreVolume(String volumeRef, VolumeRestoreRequest request) {
+    enter();
+    VolumeView volume = findVolume(volumeRef);
+    SnapshotView snapshot = snapshotsById.values().stream()
+        .filter(s -> s.id().equals(request.snapshot()) || s.name().equals(request.snapshot()))
+        .findFirst()
+        .orElseThrow(() -> ApiException.notFound("no snapshot " + request.snapshot()));
+    return new VolumeRestoreView(volume.name(), snapshot.name(), volume.sizeBytes(), 0, 0, 1);
+  }
+
   private VolumeView findVolume(String ref) {
     return volumesById.values().stream()
         .filter(v -> v.id().equals(ref) || v.name().equals(ref))

@@ -11,10 +11,10 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
-/** {@code pxctl volume list|inspect|update|delete} ({@code create} is {@link VolumeCreateCommand}). */
+/** {@code pxctl volume list|inspect|update|restore|delete} ({@code create} is {@link VolumeCreateCommand}). */
 @Command(
     name = "volume",
-    description = "Create, list, inspect, update and delete volumes.",
+    description = "Create, list, inspect, update, restore and delete volumes.",
     subcommands = {VolumeCreateCommand.class, VolumeStatsCommand.class})
 final class VolumeCommands implements Runnable {
   @ParentCommand Pxctl pxctl;
@@ -154,6 +154,22 @@ final class VolumeCommands implements Runnable {
     JsonNode reply = pxctl.client().patch("/v1/volumes/" + PxliteClient.segment(ref), body);
     pxctl.output().show(reply, out -> out.println("Update Volume Replication: Replication update successful for volume "
         + ref + "; replicas " + JsonFields.list(reply, "replicas")));
+  }
+
+  @Command(name = "restore", description = "Bring a detached volume back to one of its snapshots: afterwards it"
+      + " reads as the snapshot did. Only what differs is written, through the volume's replicas.")
+  void restore(
+      @picocli.CommandLine.Option(names = {"-s", "--snapshot"}, required = true, paramLabel = "SNAP",
+          description = "The volume's snapshot to restore, by name or id.") String snapshot,
+      @Parameters(paramLabel = "VOL", description = "Volume name or id.") String ref) {
+    JsonNode reply = pxctl.client().post("/v1/volumes/" + PxliteClient.segment(ref) + "/restore",
+        com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode().put("snapshot", snapshot));
+    pxctl.output().show(reply, out -> out.printf(java.util.Locale.ROOT, "Successfully restored volume %s from snapshot %s: %s rewritten, %s"
+        + " released, %s already equal (%.1f s)%n", text(reply, "volume"), text(reply, "snapshot"),
+        HumanSize.of(reply.path("written_bytes").asLong()), HumanSize.of(reply.path("zeroed_bytes").asLong()),
+        HumanSize.of(reply.path("compared_bytes").asLong() - reply.path("written_bytes").asLong()
+            - reply.path("zeroed_bytes").asLong()),
+        reply.path("millis").asLong() / 1000.0));
   }
 
   @Command(name = "delete", description = "Delete a volume.")

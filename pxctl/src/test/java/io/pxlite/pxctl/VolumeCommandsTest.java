@@ -332,4 +332,35 @@ class VolumeCommandsTest {
       assertThat(run.err()).isEqualTo("pxctl: no volume nope\n");
     }
   }
+
+  @ParameterizedTest
+  @EnumSource(ServerKind.class)
+  void restoreSendsTheSnapshotAndSaysWhatItRewrote(ServerKind kind) throws Exception {
+    CannedApi api = new CannedApi().on("POST", "/v1/volumes/db/restore", 200, """
+        {"volume":"db","snapshot":"db.snap1","compared_bytes":67108864,"written_bytes":3145728,
+         "zeroed_bytes":1048576,"millis":1500}""");
+    try (CannedServer server = kind.start(api, dir)) {
+      PxctlRun run = PxctlRun.against(server, "volume", "restore", "--snapshot", "db.snap1", "db");
+
+      assertThat(run.err()).isEmpty();
+      assertThat(run.exitCode()).isZero();
+      assertThat(run.out()).isEqualTo("Successfully restored volume db from snapshot db.snap1: 3 MiB rewritten,"
+          + " 1 MiB released, 60 MiB already equal (1.5 s)\n");
+      assertThat(api.onlyRequest().body()).isEqualTo("{\"snapshot\":\"db.snap1\"}");
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(ServerKind.class)
+  void restoreOfAnAttachedVolumeSaysWhyAndExitsOne(ServerKind kind) throws Exception {
+    CannedApi api = new CannedApi().on("POST", "/v1/volumes/db/restore", 409,
+        "{\"error\":\"volume db is attached on node node-1 since 2026-12-07T00:00:00Z; detach it before restoring it\"}");
+    try (CannedServer server = kind.start(api, dir)) {
+      PxctlRun run = PxctlRun.against(server, "volume", "restore", "-s", "db.snap1", "db");
+
+      assertThat(run.exitCode()).isEqualTo(1);
+      assertThat(run.err()).isEqualTo(
+          "pxctl: volume db is attached on node node-1 since 2026-12-07T00:00:00Z; detach it before restoring it\n");
+    }
+  }
 }

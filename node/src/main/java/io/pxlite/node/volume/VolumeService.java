@@ -9,6 +9,7 @@ import io.pxlite.api.HostAttachmentView;
 import io.pxlite.api.HostMountRequest;
 import io.pxlite.node.attach.HostAttachment;
 import io.pxlite.node.attach.HostAttachments;
+import io.pxlite.nbd.NbdExportCatalog;
 import io.pxlite.node.kvdb.AttachmentRecord;
 import io.pxlite.api.ManagementService;
 import io.pxlite.api.NodeView;
@@ -17,6 +18,8 @@ import io.pxlite.api.SnapshotView;
 import io.pxlite.api.StatusView;
 import io.pxlite.api.VolumeCreateRequest;
 import io.pxlite.api.VolumeUpdateRequest;
+import io.pxlite.api.VolumeRestoreRequest;
+import io.pxlite.api.VolumeRestoreView;
 import io.pxlite.api.VolumeView;
 import io.pxlite.journal.ReplicaGroup;
 import io.pxlite.journal.event.EventOutcome;
@@ -66,10 +69,12 @@ public final class VolumeService implements ManagementService {
   private final ClusterNodes clusterNodes;
   private final VolumeIoControl ioControl;
   private final PolicyUpdates policies;
+  private final VolumeRestores restores;
 
   public VolumeService(
       NodeConfig config, LocalNode self, ClusterCatalog catalog, NodeRegistration registration,
-      ReplicaGroups groups, BlockStore store, HostAttachments attachments, VolumeIoControl ioControl) {
+      ReplicaGroups groups, BlockStore store, HostAttachments attachments, VolumeIoControl ioControl,
+      NbdExportCatalog exports) {
     this.config = config;
     this.self = self;
     this.catalog = catalog;
@@ -79,6 +84,7 @@ public final class VolumeService implements ManagementService {
     this.ioControl = ioControl;
     this.host = new HostCalls(attachments, self.id());
     this.policies = new PolicyUpdates(catalog, ioControl);
+    this.restores = new VolumeRestores(catalog, exports, self.id());
     this.replicaSets = new ReplicaSetChange(catalog, groups, config.clusterId());
     this.clusterNodes = new ClusterNodes(config, self, catalog, registration, new NodeRemoval(catalog, groups, config.clusterId()));
   }
@@ -337,6 +343,11 @@ public final class VolumeService implements ManagementService {
   private SnapshotView snapshotView(SnapshotRecord s) {
     return new SnapshotView(s.id(), s.name(), s.volumeName(), s.volumeId(), s.sizeBytes(), s.ctime(), nbdUri(s.name()),
         s.createdBy());
+  }
+
+  @Override
+  public VolumeRestoreView restoreVolume(String volumeRef, VolumeRestoreRequest request) {
+    return call(() -> restores.restore(findVolume(volumeRef), request.snapshot()));
   }
 
   // ------------------------------------------------------------------ attach and mount on this host
