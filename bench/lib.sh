@@ -1,6 +1,23 @@
-# Shared by the bench scripts: free ports, an etcd, one-node pxlite clusters. Source it after setting
-# top (the repository), work (the run's directory) and pids=() (processes the caller's trap kills);
-# die is the caller's.
+# Shared by the bench scripts: their set-up, free ports, an etcd, one-node pxlite clusters. Source it
+# after setting top (the repository). A script either calls bench_begin, or sets work (the run's
+# directory) and pids=() (processes its own trap kills) and defines die itself.
+
+# bench_begin NAME: RUNS and SECS from RUNS / SECONDS_PER_RUN (5 and 10 by default), work from
+# BENCH_DIR or a new /var/tmp/pxlite-NAME.*, the Debian packages and a build if missing, pids=() and
+# a trap that kills them on exit, die.
+bench_begin() {
+  bench_name=$1
+  RUNS=${RUNS:-5}
+  SECS=${SECONDS_PER_RUN:-10}
+  work=${BENCH_DIR:-$(mktemp -d "/var/tmp/pxlite-$1.XXXXXX")}
+  mkdir -p "$work"
+  "$top/bin/pxlite-packages"
+  [ -d "$top/node/target/lib" ] || (cd "$top" && mvn -B -q -DskipTests package)
+  pids=()
+  trap bench_cleanup EXIT
+  die() { echo "$bench_name: $*" >&2; exit 1; }
+}
+bench_cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 

@@ -9,17 +9,8 @@
 #   bench/metrics-cost.sh      RUNS=5 SECONDS_PER_RUN=10 by default; BENCH_DIR=work dir
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
-RUNS=${RUNS:-5}
-SECS=${SECONDS_PER_RUN:-10}
-work=${BENCH_DIR:-$(mktemp -d /var/tmp/pxlite-metrics-cost.XXXXXX)}
-mkdir -p "$work"
-"$top/bin/pxlite-packages"
-[ -d "$top/node/target/lib" ] || (cd "$top" && mvn -B -q -DskipTests package)
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
-trap cleanup EXIT
-die() { echo "metrics-cost: $*" >&2; exit 1; }
 . "$top/bench/lib.sh"
+bench_begin metrics-cost
 
 start_etcd
 declare -A mgmt node_pid

@@ -9,18 +9,9 @@
 #   bench/snapshot-scale.sh   RUNS=5 SECONDS_PER_RUN=10 SNAPSHOTS=1024 by default; BENCH_DIR=work dir
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
-RUNS=${RUNS:-5}
-SECS=${SECONDS_PER_RUN:-10}
-SNAPS=${SNAPSHOTS:-1024}
-work=${BENCH_DIR:-$(mktemp -d /var/tmp/pxlite-snapshot-scale.XXXXXX)}
-mkdir -p "$work"
-"$top/bin/pxlite-packages"
-[ -d "$top/node/target/lib" ] || (cd "$top" && mvn -B -q -DskipTests package)
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
-trap cleanup EXIT
-die() { echo "snapshot-scale: $*" >&2; exit 1; }
 . "$top/bench/lib.sh"
+bench_begin snapshot-scale
+SNAPS=${SNAPSHOTS:-1024}
 
 start_etcd
 declare -A mgmt node_pid
