@@ -18,6 +18,10 @@ public final class KvdbAttachClaims implements AttachClaims {
   public void claim(String volumeId, String volumeName, String nodeId) {
     AttachmentRecord holder = catalog.claimAttachment(
         new AttachmentRecord(volumeId, volumeName, nodeId, Instant.now().toString()));
+    if (holder.isRestore()) {
+      throw AttachException.conflict("volume " + volumeName + " is being restored from a snapshot on node "
+          + holder.nodeId() + " since " + holder.since() + "; attach it when the restore is done");
+    }
     if (!holder.nodeId().equals(nodeId)) {
       String host = catalog.nodes().stream().filter(n -> n.id().equals(holder.nodeId())).findFirst()
           .map(NodeRecord::mgmtIp).orElse("unknown host");

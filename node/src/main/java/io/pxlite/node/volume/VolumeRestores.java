@@ -44,9 +44,14 @@ final class VolumeRestores {
       throw ApiException.badRequest("snapshot " + s.name() + " is of volume " + s.volumeName() + ", not of " + v.name()
           + "; a volume can only be restored from its own snapshots");
     }
-    AttachmentRecord claim = new AttachmentRecord(v.id(), v.name(), selfId, Instant.now().toString());
+    AttachmentRecord claim = new AttachmentRecord(v.id(), v.name(), selfId, Instant.now().toString(),
+        AttachmentRecord.RESTORE);
     AttachmentRecord holder = catalog.claimAttachment(claim);
-    if (!holder.nodeId().equals(selfId) || !holder.since().equals(claim.since())) {
+    if (holder.isRestore() && !holder.equals(claim)) {
+      throw ApiException.conflict("volume " + v.name() + " is being restored on node " + holder.nodeId() + " since "
+          + holder.since() + "; wait for that restore to finish");
+    }
+    if (!holder.equals(claim)) {
       throw ApiException.conflict("volume " + v.name() + " is attached on node " + holder.nodeId() + " since "
           + holder.since() + "; detach it before restoring it (stop the containers using it, or pxctl host detach "
           + v.name() + " on that node)");
@@ -69,8 +74,7 @@ final class VolumeRestores {
       Thread.currentThread().interrupt();
       throw ApiException.unavailable("restoring volume " + v.name() + " was interrupted; run it again", e);
     } finally {
-      catalog.attachment(v.id()).filter(a -> a.nodeId().equals(selfId) && a.since().equals(claim.since()))
-          .ifPresent(a -> catalog.deleteAttachment(v.id()));
+      catalog.attachment(v.id()).filter(claim::equals).ifPresent(a -> catalog.deleteAttachment(v.id()));
     }
   }
 }

@@ -98,6 +98,9 @@ class SnapshotRestoreIT {
     // Again: nothing differs, nothing is written.
     JsonNode again = one.api("POST", "/v1/volumes/rv/restore", Map.of("snapshot", "rv.before")).body();
     assertThat(again.get("written_bytes").asLong() + again.get("zeroed_bytes").asLong()).isZero();
+    // Hosts attach it again.
+    assertThat(one.api("POST", "/v1/volumes/rv/attach", null).status()).isEqualTo(200);
+    assertThat(one.api("POST", "/v1/volumes/rv/detach", null).status()).isEqualTo(200);
     // The volume takes writes as before.
     libnbd(two, "rv", "h.pwrite(random(4096, 5), 0)");
     assertThat(sha256Prefix(one, "rv", SIZE)).isNotEqualTo(before);
