@@ -104,6 +104,7 @@ class SnapshotRestoreIT {
     // The volume takes writes as before.
     libnbd(two, "rv", "h.pwrite(random(4096, 5), 0)");
     assertThat(sha256Prefix(one, "rv", SIZE)).isNotEqualTo(before);
+    assertThat(sha256Prefix(two, "rv.before", SIZE)).as("later writes leave the snapshot as it was").isEqualTo(before);
   }
 
   private static void create(NodeProcess via, String name, int repl) {
