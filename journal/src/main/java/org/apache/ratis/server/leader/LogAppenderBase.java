@@ -257,7 +257,25 @@ public abstract class LogAppenderBase implements LogAppender {
     final long followerNext = follower.getNextIndex();
     final long halfMs = heartbeatWaitTimeMs/2;
     for (long next = followerNext; leaderNext > next && getHeartbeatWaitTimeMs() - halfMs > 0; ) {
-      if (!buffer.offer(getRaftLog().getEntryWithData(next++))) {
+      final EntryWithData entry;
+      try {
+        entry = getRaftLog().getEntryWithData(next);
+      } catch (RaftLogIOException e) {
+        if (next >= getRaftLog().getStartIndex()) {
+          throw e;
+        }
+        // pxlite: the entry was purged while this request was being put together (pxlite's log
+        // retention purges past followers that are away or too far behind). Ratis let the exception
+        // end this appender for good, and the follower got nothing more until the leader changed.
+        // The follower's next index is now below the log start: the next round notifies it to
+        // install a snapshot (a rebuild), as for any follower behind a purge.
+        LOG.warn("{}: entry {} was purged while being sent (the log now starts at {}); the follower will be notified"
+            + " to install a snapshot", this, next, getRaftLog().getStartIndex());
+        buffer.clear();
+        return null;
+      }
+      next++;
+      if (!buffer.offer(entry)) {
         break;
       }
     }
