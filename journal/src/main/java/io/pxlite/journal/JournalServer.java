@@ -48,7 +48,8 @@ public final class JournalServer implements AutoCloseable {
     this.nodeId = nodeId;
     this.server = server;
     this.metrics = metrics;
-    this.retention = new LogRetention(server, RaftSettings.CHECKPOINT_SIZE.getSize(), RaftSettings.LOG_RETENTION.getSize());
+    this.retention = new LogRetention(server, RaftSettings.CHECKPOINT_SIZE.getSize(), RaftSettings.LOG_RETENTION.getSize(),
+        RaftSettings.REBUILD_LOG_HOLD.getSize());
     retention.start();
   }
 

@@ -29,15 +29,24 @@ import org.slf4j.LoggerFactory;
  *       instead of this node's disk filling up while it is away.</li>
  * </ul>
  * Purging never goes past the local checkpoint, so this node's own store never needs the entries.
+ * Nor, while the log stays within {@link #holdBytes} more than the retention, past what a member that
+ * is here needs: a leader holds its log from the lowest commit index it knows of the followers that
+ * answered it within {@link #PRESENT_MILLIS}. Retention is for members that are away; a member that
+ * is present but behind (being rebuilt, or catching up after its rebuild, while clients keep
+ * writing) would otherwise find the entries it continues from purged, and be rebuilt again, and
+ * again.
  */
 final class LogRetention implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LogRetention.class);
   private static final long PERIOD_MILLIS = 2_000;
   private static final long CHECKPOINT_TIMEOUT_MILLIS = 60_000;
+  /** A follower that answered its leader this recently is present (Ratis' election timeouts are 1-2 s). */
+  static final long PRESENT_MILLIS = 5_000;
 
   private final RaftServer server;
   private final long checkpointBytes;
   private final long retainBytes;
+  private final long holdBytes;
   private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "log-retention");
     t.setDaemon(true);
@@ -46,14 +55,15 @@ final class LogRetention implements AutoCloseable {
   private final ClientId clientId = ClientId.randomId();
   private long callId;
 
-  LogRetention(RaftServer server, long checkpointBytes, long retainBytes) {
-    if (checkpointBytes <= 0 || retainBytes < checkpointBytes) {
+  LogRetention(RaftServer server, long checkpointBytes, long retainBytes, long holdBytes) {
+    if (checkpointBytes <= 0 || retainBytes < checkpointBytes || holdBytes < 0) {
       throw new IllegalArgumentException("log retention " + retainBytes + " bytes must be at least the checkpoint size "
-          + checkpointBytes + " bytes, and both positive");
+          + checkpointBytes + " bytes, both positive, and the hold for rebuilds (" + holdBytes + " bytes) not negative");
     }
     this.server = server;
     this.checkpointBytes = checkpointBytes;
     this.retainBytes = retainBytes;
+    this.holdBytes = holdBytes;
   }
 
   void start() {
@@ -75,11 +85,14 @@ final class LogRetention implements AutoCloseable {
     long checkpointed = checkpointIndex(division);
     LogSize size = LogSize.of(division.getRaftStorage().getStorageDir().getCurrentDir().toPath(), checkpointed);
     RaftGroupId group = division.getGroup().getGroupId();
-    if (size.total() > retainBytes && checkpointed > division.getRaftLog().getStartIndex()) {
+    long held = purgeableForPresentFollowers(division);
+    long purgeTo = purgeTo(size.total(), checkpointed, held);
+    if (purgeTo > division.getRaftLog().getStartIndex()) {
       LOG.warn("group {}: the log holds {} MiB, more than the {} MiB kept for members that are behind; purging it up to "
-              + "the checkpoint at {} (a member that has not got those entries will be rebuilt from a replica)",
-          group, size.total() >> 20, retainBytes >> 20, checkpointed);
-      division.getRaftLog().purge(checkpointed);
+              + "{} (a member that has not got those entries will be rebuilt from a replica)", group,
+          size.total() >> 20, retainBytes >> 20, purgeTo == checkpointed ? "the checkpoint at " + checkpointed
+              : purgeTo + ", what a follower that is here but behind has");
+      division.getRaftLog().purge(purgeTo);
     }
     if (size.sinceCheckpoint() > checkpointBytes && division.getInfo().getLastAppliedIndex() > checkpointed) {
       // Asynchronous: the apply thread takes it between two entries; a later round sees the result.
@@ -91,6 +104,47 @@ final class LogRetention implements AutoCloseable {
             }
           });
     }
+  }
+
+  /**
+   * On a leader, how far the log may be purged without a present follower (one that answered it
+   * within {@link #PRESENT_MILLIS}) missing what it continues from: below the lowest commit index the
+   * leader knows of such a follower (its match index can only be higher, and appends to it start
+   * after it, proving the entry before). {@link Long#MAX_VALUE} on a follower or with none present.
+   */
+  static long purgeableForPresentFollowers(RaftServer.Division division) {
+    if (!division.getInfo().isLeader()) {
+      return Long.MAX_VALUE;
+    }
+    java.util.Set<org.apache.ratis.thirdparty.com.google.protobuf.ByteString> present = new java.util.HashSet<>();
+    for (org.apache.ratis.proto.RaftProtos.ServerRpcProto f
+        : division.getInfo().getRoleInfoProto().getLeaderInfo().getFollowerInfoList()) {
+      if (f.getLastRpcElapsedTimeMs() <= PRESENT_MILLIS) {
+        present.add(f.getId().getId());
+      }
+    }
+    java.util.Map<org.apache.ratis.thirdparty.com.google.protobuf.ByteString, Long> committed = new java.util.HashMap<>();
+    for (org.apache.ratis.proto.RaftProtos.CommitInfoProto c : division.getCommitInfos()) {
+      committed.put(c.getServer().getId(), c.getCommitIndex());
+    }
+    long purgeable = Long.MAX_VALUE;
+    for (org.apache.ratis.thirdparty.com.google.protobuf.ByteString id : present) {
+      // A follower that has not said what it committed yet (new, or being rebuilt) needs everything.
+      purgeable = Math.min(purgeable, committed.getOrDefault(id, 0L) - 1);
+    }
+    return purgeable;
+  }
+
+  /**
+   * How far a log of {@code totalBytes} is purged (-1: not at all): to the checkpoint once past the
+   * retention, but not past {@code held} (what a present follower has) while within the hold beyond
+   * the retention.
+   */
+  long purgeTo(long totalBytes, long checkpointed, long held) {
+    if (totalBytes <= retainBytes) {
+      return -1;
+    }
+    return held < checkpointed && totalBytes <= retainBytes + holdBytes ? held : checkpointed;
   }
 
   private static long checkpointIndex(RaftServer.Division division) {

@@ -55,6 +55,12 @@ public final class RaftSettings {
    * checkpoint and such a member is rebuilt when it returns. Tests lower it (-Dpxlite.raft.logRetention=16MB).
    */
   static final SizeInBytes LOG_RETENTION = SizeInBytes.valueOf(System.getProperty("pxlite.raft.logRetention", "4GB"));
+  /**
+   * Log bytes beyond the retention a leader keeps for followers that are present but behind (being
+   * rebuilt or catching up), so they continue from the log instead of being rebuilt again (see
+   * {@link LogRetention}).
+   */
+  static final SizeInBytes REBUILD_LOG_HOLD = SizeInBytes.valueOf(System.getProperty("pxlite.raft.rebuildLogHold", "1GB"));
   /** In-flight submissions per group client: two NBD connections at queue depth 128. */
   static final int CLIENT_OUTSTANDING = 512;
   /** The first election timeout after a start (later ones: 1-2 s, see {@link #serverProperties}). */

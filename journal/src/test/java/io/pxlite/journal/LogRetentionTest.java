@@ -35,8 +35,29 @@ class LogRetentionTest {
 
   @Test
   void retentionSmallerThanTheCheckpointSizeIsRefused() {
-    assertThatThrownBy(() -> new LogRetention(null, 8 << 20, 4 << 20))
+    assertThatThrownBy(() -> new LogRetention(null, 8 << 20, 4 << 20, 0))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("at least the checkpoint size");
+  }
+
+  @Test
+  void aLogWithinItsRetentionIsNotPurged() {
+    LogRetention r = new LogRetention(null, 4 << 20, 24 << 20, 100 << 20);
+    assertThat(r.purgeTo(24 << 20, 500, Long.MAX_VALUE)).isEqualTo(-1);
+  }
+
+  @Test
+  void aLogPastItsRetentionIsPurgedToTheCheckpointWhenNoCopyIsServed() {
+    LogRetention r = new LogRetention(null, 4 << 20, 24 << 20, 100 << 20);
+    assertThat(r.purgeTo(30 << 20, 500, Long.MAX_VALUE)).isEqualTo(500);
+  }
+
+  @Test
+  void aPresentFollowerBehindHoldsTheLogFromItsMatchIndexWithinTheHold() {
+    LogRetention r = new LogRetention(null, 4 << 20, 24 << 20, 100 << 20);
+    assertThat(r.purgeTo(30 << 20, 500, 242)).as("a follower at 242").isEqualTo(242);
+    assertThat(r.purgeTo(124 << 20, 500, 242)).as("at the hold's end").isEqualTo(242);
+    assertThat(r.purgeTo((124 << 20) + 1, 500, 242)).as("past the hold: the disk comes first").isEqualTo(500);
+    assertThat(r.purgeTo(30 << 20, 500, 600)).as("followers past the checkpoint").isEqualTo(500);
   }
 }
