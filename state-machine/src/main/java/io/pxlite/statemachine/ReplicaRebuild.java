@@ -125,6 +125,10 @@ final class ReplicaRebuild {
             cursor = c.chunk().next();
             if (pacer.yields(c.sourceBusy())) {
               pacer.pauseAfter(System.nanoTime() - chunkStarted);
+              if (pacer.budgetSpent()) {
+                LOG.info("group {}: the rebuild has paused {} ms for clients, all it may; it copies at full speed from"
+                    + " now on", stream, pacer.pausedMillis());
+              }
             }
           }
         }

@@ -33,6 +33,20 @@ class RebuildPacerTest {
   }
 
   @Test
+  void pausesEndOnceTheBudgetIsSpentSoTheRebuildAlwaysFinishes() throws Exception {
+    RebuildPacer pacer = new RebuildPacer(PACE, () -> true, 250);
+    assertThat(pacer.yields(true)).isTrue();
+    pacer.pauseAfter(1_000_000_000);
+    assertThat(pacer.budgetSpent()).isFalse();
+    assertThat(pacer.yields(true)).as("50 ms of the budget left").isTrue();
+    pacer.pauseAfter(1_000_000_000);
+    assertThat(pacer.pausedMillis()).as("the last pause is cut to what the budget had left").isEqualTo(250);
+    assertThat(pacer.budgetSpent()).isTrue();
+    assertThat(pacer.yields(true)).as("clients still busy, but the budget is spent").isFalse();
+    assertThat(new RebuildPacer(0, () -> true, 0).budgetSpent()).as("unpaced: no budget to spend").isFalse();
+  }
+
+  @Test
   void aChunkCarriesWhetherTheSourcesClientsWereBusy() {
     StreamSnapshot.Chunk chunk = new StreamSnapshot.Chunk(
         List.of(new StoredVersion(3, 9, 0, null)), new long[] {4, 0});
