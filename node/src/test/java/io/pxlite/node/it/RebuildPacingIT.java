@@ -26,11 +26,13 @@ import org.junit.jupiter.api.io.TempDir;
  * on the node a new replica of another volume is copied from, a paced copy (RebuildPacer) pauses for
  * at least half its time, the client writes clearly faster than during an unpaced copy in the same
  * run, and both rebuilds finish, with every byte on every replica. Node 4 copies unpaced (factor 0),
- * node 3 paced (factor 9); the unpaced copy runs first. The issue asks that the client keep 0.7 of its
- * IOPS: on one 2-core machine shared by four nodes it kept 0.30-0.50 unpaced and 0.49-0.59 paced
- * here (during paced over during unpaced: 1.31-1.86), 0.41 paced on CI's machine. (Logs are
- * checkpointed and purged every few hundred entries, so a new replica cannot be sent the log and is
- * rebuilt.)
+ * node 3 paced (factor 9, the default); the unpaced copy runs first. The issue asks that the client
+ * keep 0.7 of its IOPS: on one 2-core machine shared by four nodes it kept 0.30-0.50 unpaced and
+ * 0.49-0.59 paced here (during paced over during unpaced: 1.16-1.86), 0.41 paced on CI's machine.
+ * (Logs are checkpointed and purged every few hundred entries, so a new replica cannot be sent the
+ * log and is rebuilt.) Once on CI the paced replica's addition never finished, most likely because
+ * its leader's log appender died on an entry purged under it (reproduced in ReplicaLifecycleIT, see
+ * LogAppenderBase and LogRetention); a failure here now carries what both nodes logged about it.
  */
 class RebuildPacingIT {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -121,9 +123,14 @@ class RebuildPacingIT {
         || ScrapedMetrics.of(source).value("px_volume_writes_total", fg) > writesBefore + 10_000);
     assertThat(client.isDone()).as("fio still writing when the replica is added").isFalse();
     long added = System.currentTimeMillis();
-    NodeProcess.Reply reply = source.api("PATCH", "/v1/volumes/" + volume, Map.of("repl", 3, "node", target.nodeId()),
-        Duration.ofMinutes(8));
-    assertThat(reply.status()).as("%s", reply.body()).isEqualTo(200);
+    NodeProcess.Reply reply;
+    try {
+      reply = source.api("PATCH", "/v1/volumes/" + volume, Map.of("repl", 3, "node", target.nodeId()),
+          Duration.ofMinutes(8));
+    } catch (AssertionError e) {
+      throw new AssertionError(e.getMessage() + "\n" + rebuildTrail(source, target), e);
+    }
+    assertThat(reply.status()).as("%s\n%s", reply.body(), rebuildTrail(source, target)).isEqualTo(200);
     client.get(2, TimeUnit.MINUTES);
     Poll.until(Duration.ofSeconds(60), "the target to log its rebuild",
         () -> logOf(target).lines().anyMatch(l -> l.contains("rebuilt from") && epochMillis(l) >= added - 1000));
@@ -163,6 +170,21 @@ class RebuildPacingIT {
   private static long epochMillis(String logLine) {
     return java.time.LocalDateTime.parse(logLine.substring(0, 23)).atZone(java.time.ZoneId.systemDefault())
         .toInstant().toEpochMilli();
+  }
+
+  /** What the source's and the target's logs said about rebuilds and the change, for a failure's message. */
+  private static String rebuildTrail(NodeProcess source, NodeProcess target) {
+    StringBuilder b = new StringBuilder();
+    for (NodeProcess n : List.of(source, target)) {
+      List<String> lines = logOf(n).lines().filter(l -> l.contains("ReplicaRebuild") || l.contains("export session")
+          || l.contains("configuration change") || l.contains("now has members") || l.contains("purging it")
+          || l.contains("Exception")).toList();
+      b.append(n == source ? "source " : "target ").append(n.nodeId()).append(", last of ").append(lines.size())
+          .append(" lines on rebuilds:\n");
+      lines.subList(Math.max(0, lines.size() - 12), lines.size())
+          .forEach(l -> b.append("  ").append(l, 0, Math.min(l.length(), 260)).append('\n'));
+    }
+    return b.toString();
   }
 
   private static String last(String log, String containing) {
