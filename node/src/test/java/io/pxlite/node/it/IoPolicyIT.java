@@ -96,15 +96,22 @@ class IoPolicyIT {
       // Written once through, so every run below overwrites (a first write also allocates).
       fio(v, "write", "1M", 8, 0);
     }
-    // Alone, in turns (the machine's speed drifts): medians of three runs each.
+    // Alone, in turns: the machine's speed drifts (4 s runs alone here ranged 5.2k-18k IOPS in one
+    // session), so each round compares a low run with the high run next to it, who goes first
+    // alternating (a run pays for the write-back the one before it left), and the median of five
+    // rounds' ratios counts. Were low held to its share while alone, it would get about a quarter.
     List<Double> highRuns = new ArrayList<>();
     List<Double> lowRuns = new ArrayList<>();
-    for (int i = 0; i < 3; i++) {
-      highRuns.add(fio("prio-high", "randwrite", "4k", 32, 4).get("iops").asDouble());
-      lowRuns.add(fio("prio-low", "randwrite", "4k", 32, 4).get("iops").asDouble());
+    List<Double> ratios = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      for (String v : i % 2 == 0 ? List.of("prio-high", "prio-low") : List.of("prio-low", "prio-high")) {
+        (v.equals("prio-high") ? highRuns : lowRuns).add(fio(v, "randwrite", "4k", 32, 4).get("iops").asDouble());
+      }
+      ratios.add(lowRuns.get(i) / highRuns.get(i));
     }
     double highAlone = median(highRuns);
     double lowAlone = median(lowRuns);
+    double lowOverHighAlone = median(ratios);
 
     List<CompletableFuture<JsonNode>> both = new ArrayList<>();
     for (String v : List.of("prio-high", "prio-low")) {
@@ -112,10 +119,11 @@ class IoPolicyIT {
     }
     double high = both.get(0).get().get("iops").asDouble();
     double low = both.get(1).get().get("iops").asDouble();
-    System.out.printf("io_priority: high alone %.0f, low alone %.0f, together high %.0f low %.0f (ratio %.2f)%n",
-        highAlone, lowAlone, high, low, high / low);
+    System.out.printf("io_priority: high alone %.0f %s, low alone %.0f %s (low/high per round %s, median %.2f),"
+        + " together high %.0f low %.0f (ratio %.2f)%n", highAlone, highRuns, lowAlone, lowRuns, ratios,
+        lowOverHighAlone, high, low, high / low);
     assertThat(high / low).as("high:low IOPS while contending (weights 4:1)").isBetween(4 * 0.85, 4 * 1.15);
-    assertThat(lowAlone / highAlone).as("low alone against high alone").isGreaterThan(0.85);
+    assertThat(lowOverHighAlone).as("low alone against high alone, median of rounds").isGreaterThan(0.75);
   }
 
   private static double median(List<Double> runs) {
