@@ -5,14 +5,21 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.apache.ratis.proto.RaftProtos.CommitInfoProto;
+import org.apache.ratis.proto.RaftProtos.ServerRpcProto;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.SnapshotManagementRequest;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.statemachine.SnapshotInfo;
+import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,7 +65,8 @@ final class LogRetention implements AutoCloseable {
   LogRetention(RaftServer server, long checkpointBytes, long retainBytes, long holdBytes) {
     if (checkpointBytes <= 0 || retainBytes < checkpointBytes || holdBytes < 0) {
       throw new IllegalArgumentException("log retention " + retainBytes + " bytes must be at least the checkpoint size "
-          + checkpointBytes + " bytes, both positive, and the hold for rebuilds (" + holdBytes + " bytes) not negative");
+          + checkpointBytes + " bytes, both positive, and the hold for present followers (" + holdBytes
+          + " bytes) not negative");
     }
     this.server = server;
     this.checkpointBytes = checkpointBytes;
@@ -85,8 +93,7 @@ final class LogRetention implements AutoCloseable {
     long checkpointed = checkpointIndex(division);
     LogSize size = LogSize.of(division.getRaftStorage().getStorageDir().getCurrentDir().toPath(), checkpointed);
     RaftGroupId group = division.getGroup().getGroupId();
-    long held = purgeableForPresentFollowers(division);
-    long purgeTo = purgeTo(size.total(), checkpointed, held);
+    long purgeTo = purgeTo(size.total(), checkpointed, purgeableForPresentFollowers(division));
     if (purgeTo > division.getRaftLog().getStartIndex()) {
       LOG.warn("group {}: the log holds {} MiB, more than the {} MiB kept for members that are behind; purging it up to "
               + "{} (a member that has not got those entries will be rebuilt from a replica)", group,
@@ -116,19 +123,18 @@ final class LogRetention implements AutoCloseable {
     if (!division.getInfo().isLeader()) {
       return Long.MAX_VALUE;
     }
-    java.util.Set<org.apache.ratis.thirdparty.com.google.protobuf.ByteString> present = new java.util.HashSet<>();
-    for (org.apache.ratis.proto.RaftProtos.ServerRpcProto f
-        : division.getInfo().getRoleInfoProto().getLeaderInfo().getFollowerInfoList()) {
+    Set<ByteString> present = new HashSet<>();
+    for (ServerRpcProto f : division.getInfo().getRoleInfoProto().getLeaderInfo().getFollowerInfoList()) {
       if (f.getLastRpcElapsedTimeMs() <= PRESENT_MILLIS) {
         present.add(f.getId().getId());
       }
     }
-    java.util.Map<org.apache.ratis.thirdparty.com.google.protobuf.ByteString, Long> committed = new java.util.HashMap<>();
-    for (org.apache.ratis.proto.RaftProtos.CommitInfoProto c : division.getCommitInfos()) {
+    Map<ByteString, Long> committed = new HashMap<>();
+    for (CommitInfoProto c : division.getCommitInfos()) {
       committed.put(c.getServer().getId(), c.getCommitIndex());
     }
     long purgeable = Long.MAX_VALUE;
-    for (org.apache.ratis.thirdparty.com.google.protobuf.ByteString id : present) {
+    for (ByteString id : present) {
       // A follower that has not said what it committed yet (new, or being rebuilt) needs everything.
       purgeable = Math.min(purgeable, committed.getOrDefault(id, 0L) - 1);
     }
@@ -137,14 +143,14 @@ final class LogRetention implements AutoCloseable {
 
   /**
    * How far a log of {@code totalBytes} is purged (-1: not at all): to the checkpoint once past the
-   * retention, but not past {@code held} (what a present follower has) while within the hold beyond
-   * the retention.
+   * retention, but not past {@code purgeable} (what present followers have) while within the hold
+   * beyond the retention.
    */
-  long purgeTo(long totalBytes, long checkpointed, long held) {
+  long purgeTo(long totalBytes, long checkpointed, long purgeable) {
     if (totalBytes <= retainBytes) {
       return -1;
     }
-    return held < checkpointed && totalBytes <= retainBytes + holdBytes ? held : checkpointed;
+    return purgeable < checkpointed && totalBytes <= retainBytes + holdBytes ? purgeable : checkpointed;
   }
 
   private static long checkpointIndex(RaftServer.Division division) {
