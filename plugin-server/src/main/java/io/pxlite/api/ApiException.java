@@ -24,6 +24,10 @@ public class ApiException extends HttpException {
     return new ApiException(409, message);
   }
 
+  public static ApiException unavailable(String message) {
+    return new ApiException(503, message);
+  }
+
   public static ApiException unavailable(String message, Throwable cause) {
     return new ApiException(503, message, cause);
   }

@@ -85,6 +85,8 @@ final class ManagementRoutes {
         })
         .post("/v1/volumes/{ref}/restore", r -> ok(json,
             service.restoreVolume(r.pathParameter("ref"), r.body(VolumeRestoreRequest.class))))
+        .post("/v1/volumes/{ref}/clone", r -> created(json,
+            service.cloneVolume(r.pathParameter("ref"), r.body(VolumeCloneRequest.class))))
         .post("/v1/snapshots", r -> created(json, service.createSnapshot(r.body(SnapshotCreateRequest.class))))
         .get("/v1/snapshots", r -> ok(json, service.snapshots(r.queryParameter("volume").orElse(null))))
         .delete("/v1/snapshots/{ref}", r -> {

@@ -46,6 +46,13 @@ public interface ManagementService {
    */
   VolumeRestoreView restoreVolume(String volumeRef, VolumeRestoreRequest request);
 
+  /**
+   * Makes a new volume that reads as {@code sourceRef} (a volume, as it is now, or a snapshot, by name
+   * or id) did, with its size, replication and I/O policy, and independent of it from then on
+   * ({@code pxctl volume clone}). No host may attach the new volume until the copy is done.
+   */
+  VolumeView cloneVolume(String sourceRef, VolumeCloneRequest request);
+
   /** Attaches the volume's export as a block device on this node ({@code pxctl host attach}). */
   HostAttachmentView attach(String volumeRef);
 

@@ -189,6 +189,25 @@ final class InMemoryManagementService implements ManagementService {
     return new VolumeRestoreView(volume.name(), snapshot.name(), volume.sizeBytes(), 0, 0, 1);
   }
 
+  @Override
+  public synchronized VolumeView cloneVolume(String sourceRef, VolumeCloneRequest request) {
+    enter();
+    VolumeView source = findVolume(sourceRef);
+    if (source == null) {
+      throw ApiException.notFound("no volume or snapshot '" + sourceRef + "'");
+    }
+    if (findVolume(request.name()) != null) {
+      throw ApiException.conflict("volume " + request.name() + " already exists");
+    }
+    String id = "vol-" + nextId.getAndIncrement();
+    VolumeView clone = new VolumeView(id, request.name(), source.sizeBytes(), source.repl(), source.fs(),
+        source.blockSize(), source.ioPriority(), 0, source.labels(), "2026-01-01T00:00:00Z", "detached", "up", 0, 0,
+        "rg-1", source.replicas(), null, "nbd://10.0.1.1:10809/" + id, 0, null, List.of(), null, List.of(),
+        source.ioLimits(), List.of());
+    volumesById.put(id, clone);
+    return clone;
+  }
+
   private VolumeView findVolume(String ref) {
     return volumesById.values().stream()
         .filter(v -> v.id().equals(ref) || v.name().equals(ref))

@@ -11,10 +11,13 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
-/** {@code pxctl volume list|inspect|update|restore|delete} ({@code create} is {@link VolumeCreateCommand}). */
+/**
+ * {@code pxctl volume list|inspect|update|ha-update|restore|clone|delete} ({@code create} is
+ * {@link VolumeCreateCommand}).
+ */
 @Command(
     name = "volume",
-    description = "Create, list, inspect, update, restore and delete volumes.",
+    description = "Create, list, inspect, update, restore, clone and delete volumes.",
     subcommands = {VolumeCreateCommand.class, VolumeStatsCommand.class})
 final class VolumeCommands implements Runnable {
   @ParentCommand Pxctl pxctl;
@@ -170,6 +173,19 @@ final class VolumeCommands implements Runnable {
         HumanSize.of(reply.path("compared_bytes").asLong() - reply.path("written_bytes").asLong()
             - reply.path("zeroed_bytes").asLong()),
         reply.path("millis").asLong() / 1000.0));
+  }
+
+  @Command(name = "clone", description = "Make a new volume that reads as a volume (now) or a snapshot did, with its"
+      + " size, replication and I/O policy, independent of it from then on. The data is copied, holes skipped.")
+  void cloneVolume(
+      @picocli.CommandLine.Option(names = "--name", required = true, paramLabel = "NEW",
+          description = "The new volume's name.") String name,
+      @Parameters(paramLabel = "VOL|SNAP", description = "The volume or snapshot to clone, by name or id.")
+          String source) {
+    JsonNode reply = pxctl.client().post("/v1/volumes/" + PxliteClient.segment(source) + "/clone",
+        com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode().put("name", name));
+    pxctl.output().show(reply, out -> out.println("Volume clone successful: " + text(reply, "id") + " ("
+        + text(reply, "name") + ", from " + source + ")"));
   }
 
   @Command(name = "delete", description = "Delete a volume.")

@@ -363,4 +363,32 @@ class VolumeCommandsTest {
           "pxctl: volume db is attached on node node-1 since 2026-12-07T00:00:00Z; detach it before restoring it\n");
     }
   }
+
+  @ParameterizedTest
+  @EnumSource(ServerKind.class)
+  void cloneSendsTheNewNameAndPrintsTheNewVolume(ServerKind kind) throws Exception {
+    CannedApi api = new CannedApi().on("POST", "/v1/volumes/db.snap1/clone", 201, """
+        {"id":"00000000000000aa","name":"db2","size_bytes":67108864,"repl":3}""");
+    try (CannedServer server = kind.start(api, dir)) {
+      PxctlRun run = PxctlRun.against(server, "volume", "clone", "--name", "db2", "db.snap1");
+
+      assertThat(run.err()).isEmpty();
+      assertThat(run.exitCode()).isZero();
+      assertThat(run.out()).isEqualTo("Volume clone successful: 00000000000000aa (db2, from db.snap1)\n");
+      assertThat(api.onlyRequest().body()).isEqualTo("{\"name\":\"db2\"}");
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(ServerKind.class)
+  void cloneWithoutANameIsRefusedBeforeAnyRequest(ServerKind kind) throws Exception {
+    CannedApi api = new CannedApi();
+    try (CannedServer server = kind.start(api, dir)) {
+      PxctlRun run = PxctlRun.against(server, "volume", "clone", "db");
+
+      assertThat(run.exitCode()).isEqualTo(2);
+      assertThat(run.err()).contains("Missing required option: '--name=NEW'");
+      assertThat(api.received()).isEmpty();
+    }
+  }
 }

@@ -22,6 +22,11 @@ public final class KvdbAttachClaims implements AttachClaims {
       throw AttachException.conflict("volume " + volumeName + " is being restored from a snapshot on node "
           + holder.nodeId() + " since " + holder.since() + "; attach it when the restore is done");
     }
+    if (holder.isClone()) {
+      throw AttachException.conflict("volume " + volumeName + " is a clone still being copied from its source on node "
+          + holder.nodeId() + " since " + holder.since() + "; attach it when the clone is done (if that node restarted"
+          + " meanwhile, the clone was cut short: delete it and clone again)");
+    }
     if (!holder.nodeId().equals(nodeId)) {
       String host = catalog.nodes().stream().filter(n -> n.id().equals(holder.nodeId())).findFirst()
           .map(NodeRecord::mgmtIp).orElse("unknown host");
@@ -39,7 +44,9 @@ public final class KvdbAttachClaims implements AttachClaims {
 
   @Override
   public java.util.List<String> claimedBy(String nodeId) {
-    return catalog.attachments().stream().filter(a -> a.nodeId().equals(nodeId)).map(AttachmentRecord::volumeId).toList();
+    // A clone's claim is no attachment: it stays until the clone is done or deleted.
+    return catalog.attachments().stream().filter(a -> a.nodeId().equals(nodeId) && !a.isClone())
+        .map(AttachmentRecord::volumeId).toList();
   }
 
   @Override

@@ -1,6 +1,7 @@
 package io.pxlite.node.docker;
 
 import io.pxlite.api.ApiException;
+import io.pxlite.api.VolumeCloneRequest;
 import io.pxlite.api.VolumeCreateRequest;
 import io.pxlite.api.VolumeView;
 import io.pxlite.docker.DriverException;
@@ -35,6 +36,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class DockerVolumes implements VolumeDriver {
   private static final Logger LOG = LoggerFactory.getLogger(DockerVolumes.class);
+  /** The Docker option that makes a create a clone ({@code --opt source=VOL|SNAP}). */
+  private static final String SOURCE = "source";
   private final VolumeService volumes;
   private final ClusterCatalog catalog;
   private final HostAttachments attachments;
@@ -49,6 +52,10 @@ public final class DockerVolumes implements VolumeDriver {
   public void create(String name, Map<String, String> opts) {
     DockerVolumeName n = DockerVolumeName.parse(name);
     Map<String, String> options = n.mergedWith(opts);
+    if (options.containsKey(SOURCE)) {
+      createClone(n.volume(), options);
+      return;
+    }
     VolumeSpec wanted = parse(n.volume(), options);
     call(() -> {
       Optional<VolumeRecord> existing = catalog.volume(n.volume());
@@ -68,6 +75,30 @@ public final class DockerVolumes implements VolumeDriver {
           throw e;
         }
         requireSameSpec(raced.get(), wanted);
+      }
+      return null;
+    });
+  }
+
+  /**
+   * {@code --opt source=VOL|SNAP}: the new volume is a clone, which takes its spec from its source. A
+   * repeated create of an existing volume succeeds, as Docker expects.
+   */
+  private void createClone(String volume, Map<String, String> options) {
+    String source = options.get(SOURCE);
+    Set<String> others = new java.util.TreeSet<>(options.keySet());
+    others.remove(SOURCE);
+    if (source == null || source.isBlank()) {
+      throw new DriverException("volume " + volume + ": option 'source' names the volume or snapshot to clone; it is"
+          + " empty");
+    }
+    if (!others.isEmpty()) {
+      throw new DriverException("volume " + volume + ": a clone (option 'source') takes its size, repl and policies"
+          + " from " + source + "; drop " + String.join(", ", others) + " (pxctl volume update changes them afterwards)");
+    }
+    call(() -> {
+      if (catalog.volume(volume).isEmpty()) {
+        volumes.cloneVolume(source, new VolumeCloneRequest(volume));
       }
       return null;
     });

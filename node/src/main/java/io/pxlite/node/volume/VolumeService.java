@@ -16,6 +16,7 @@ import io.pxlite.api.NodeView;
 import io.pxlite.api.SnapshotCreateRequest;
 import io.pxlite.api.SnapshotView;
 import io.pxlite.api.StatusView;
+import io.pxlite.api.VolumeCloneRequest;
 import io.pxlite.api.VolumeCreateRequest;
 import io.pxlite.api.VolumeUpdateRequest;
 import io.pxlite.api.VolumeRestoreRequest;
@@ -70,6 +71,7 @@ public final class VolumeService implements ManagementService {
   private final VolumeIoControl ioControl;
   private final PolicyUpdates policies;
   private final VolumeRestores restores;
+  private final VolumeClones clones;
 
   public VolumeService(
       NodeConfig config, LocalNode self, ClusterCatalog catalog, NodeRegistration registration,
@@ -85,6 +87,7 @@ public final class VolumeService implements ManagementService {
     this.host = new HostCalls(attachments, self.id());
     this.policies = new PolicyUpdates(catalog, ioControl);
     this.restores = new VolumeRestores(catalog, exports, self.id());
+    this.clones = new VolumeClones(catalog, exports, store, self.id(), cloneSteps());
     this.replicaSets = new ReplicaSetChange(catalog, groups, config.clusterId());
     this.clusterNodes = new ClusterNodes(config, self, catalog, registration, new NodeRemoval(catalog, groups, config.clusterId()));
   }
@@ -117,33 +120,36 @@ public final class VolumeService implements ManagementService {
   public VolumeView createVolume(VolumeCreateRequest request) {
     String name = validName(request.name(), "volume");
     VolumeSpec spec = VolumeSpecParser.fromRequest(request);
-    return call(() -> {
-      Placement.Chosen chosen = Placement.choose(catalog.nodes(), catalog::isAlive, spec.repl(), spec.sizeBytes(),
-          spec.nodes(), config.clusterId());
-      List<String> replicas = chosen.replicas();
-      long id = VolumeIds.next();
-      ReplicaGroup group = groups.groupForNewVolume(replicas, chosen.witness());
-      VolumeRecord record = new VolumeRecord(VolumeIds.format(id), name, spec.sizeBytes(), spec.repl(), spec.fs(),
-          spec.blockSize(), spec.ioPriority(), spec.snapInterval(), spec.labels(), now(), group.streamName(), replicas,
-          chosen.witness(), spec.limits(), spec.schedules().stream().map(SnapSchedule::record).toList());
-      if (!catalog.createVolume(record)) {
-        throw ApiException.conflict("a volume or snapshot named '" + name + "' already exists");
-      }
-      try {
-        commit(groups.join(group).submit(new VolumeEvent.CreateVolume(id, spec.sizeBytes())), "create volume " + name);
-      } catch (RuntimeException e) {
-        catalog.deleteVolume(name);
-        throw e;
-      }
-      return volumeView(record, Optional.empty());
-    });
+    return call(() -> volumeView(newVolume(name, spec), Optional.empty()));
+  }
+
+  /** Places, records and creates a volume through its new replica group; undone if the create fails. */
+  private VolumeRecord newVolume(String name, VolumeSpec spec) {
+    Placement.Chosen chosen = Placement.choose(catalog.nodes(), catalog::isAlive, spec.repl(), spec.sizeBytes(),
+        spec.nodes(), config.clusterId());
+    List<String> replicas = chosen.replicas();
+    long id = VolumeIds.next();
+    ReplicaGroup group = groups.groupForNewVolume(replicas, chosen.witness());
+    VolumeRecord record = new VolumeRecord(VolumeIds.format(id), name, spec.sizeBytes(), spec.repl(), spec.fs(),
+        spec.blockSize(), spec.ioPriority(), spec.snapInterval(), spec.labels(), now(), group.streamName(), replicas,
+        chosen.witness(), spec.limits(), spec.schedules().stream().map(SnapSchedule::record).toList());
+    if (!catalog.createVolume(record)) {
+      throw ApiException.conflict("a volume or snapshot named '" + name + "' already exists");
+    }
+    try {
+      commit(groups.join(group).submit(new VolumeEvent.CreateVolume(id, spec.sizeBytes())), "create volume " + name);
+    } catch (RuntimeException e) {
+      catalog.deleteVolume(name);
+      throw e;
+    }
+    return record;
   }
 
   @Override
   public List<VolumeView> volumes() {
     return call(() -> {
-      Map<String, String> attachedOn = new HashMap<>();
-      catalog.attachments().forEach(a -> attachedOn.put(a.volumeId(), a.nodeId()));
+      Map<String, AttachmentRecord> attachedOn = new HashMap<>();
+      catalog.attachments().forEach(a -> attachedOn.put(a.volumeId(), a));
       return catalog.volumes().stream().map(v -> volumeView(v, Optional.ofNullable(attachedOn.get(v.id())))).toList();
     });
   }
@@ -205,7 +211,8 @@ public final class VolumeService implements ManagementService {
     call(() -> {
       VolumeRecord v = findVolume(ref);
       Optional<AttachmentRecord> attached = catalog.attachment(v.id());
-      if (attached.isPresent()) {
+      // A clone being copied (or cut short) may be deleted: its copy then fails and stops.
+      if (attached.isPresent() && !attached.get().isClone()) {
         throw ApiException.conflict("volume " + v.name() + " is attached on node " + attached.get().nodeId()
             + "; unmount and detach it first (docker containers using it must stop)");
       }
@@ -220,6 +227,7 @@ public final class VolumeService implements ManagementService {
         throw failed("delete volume " + v.name(), outcome);
       }
       catalog.deleteVolume(v.name());
+      attached.ifPresent(a -> catalog.deleteAttachment(v.id()));
       ioControl.forget(v.numericId());
       return null;
     });
@@ -227,7 +235,7 @@ public final class VolumeService implements ManagementService {
 
   /** A single volume: with its group's leader and each replica's state, which cost a round of RPCs. */
   private VolumeView volumeView(VolumeRecord v) {
-    VolumeView plain = volumeView(v, catalog.attachment(v.id()).map(AttachmentRecord::nodeId));
+    VolumeView plain = volumeView(v, catalog.attachment(v.id()));
     io.pxlite.journal.GroupLog log = groups.logOf(v);
     java.util.Map<String, String> failedStores = new java.util.HashMap<>();
     catalog.nodes().stream().filter(n -> n.storeFailure() != null).forEach(n -> failedStores.put(n.id(), n.storeFailure()));
@@ -242,12 +250,15 @@ public final class VolumeService implements ManagementService {
         plain.ioLimits(), plain.snapSchedules());
   }
 
-  private VolumeView volumeView(VolumeRecord v, Optional<String> attachedOn) {
+  private VolumeView volumeView(VolumeRecord v, Optional<AttachmentRecord> attachment) {
+    Optional<String> attachedOn = attachment.map(AttachmentRecord::nodeId);
     Optional<VolumeUsage> usage = store.hasVolume(v.numericId()) ? Optional.of(store.usage(v.numericId())) : Optional.empty();
     // A node without a replica has no local usage to show; the volume is still up.
     boolean here = v.replicas().contains(self.id());
     String status = usage.isPresent() || !here ? "up" : "down";
-    String state = usage.isEmpty() && here ? "error" : attachedOn.isPresent() ? "attached" : "detached";
+    String state = usage.isEmpty() && here ? "error"
+        : attachment.filter(AttachmentRecord::isClone).isPresent() ? "cloning"
+        : attachedOn.isPresent() ? "attached" : "detached";
     if (usage.isEmpty() && here && store.failure().isEmpty() && recent(v.ctime())) {
       // Just created: this replica has not applied the create yet (its group may still be electing).
       state = "pending";
@@ -291,25 +302,30 @@ public final class VolumeService implements ManagementService {
     }
     return call(() -> {
       VolumeRecord v = findVolume(request.volume());
-      long id = VolumeIds.next();
-      String name = request.name() == null || request.name().isBlank()
-          ? v.name() + ".snap-" + VolumeIds.format(id).substring(8)
-          : validName(request.name(), "snapshot");
-      SnapshotRecord record = new SnapshotRecord(VolumeIds.format(id), name, v.id(), v.name(), v.sizeBytes(), now(), null);
-      if (!catalog.createSnapshot(record)) {
-        throw ApiException.conflict("a volume or snapshot named '" + name + "' already exists");
-      }
-      try {
-        EventOutcome outcome = submit(v, new VolumeEvent.Snapshot(v.numericId(), id), "snapshot " + v.name());
-        if (!outcome.isOk()) {
-          throw failed("snapshot " + v.name(), outcome);
-        }
-      } catch (RuntimeException e) {
-        catalog.deleteSnapshot(name);
-        throw e;
-      }
-      return snapshotView(record);
+      String name = request.name() == null || request.name().isBlank() ? null : validName(request.name(), "snapshot");
+      return snapshotView(newSnapshot(v, name, null));
     });
+  }
+
+  /** Records and takes a snapshot of {@code v} ({@code name} null: named after the volume and its id). */
+  private SnapshotRecord newSnapshot(VolumeRecord v, String name, String creator) {
+    long id = VolumeIds.next();
+    String named = name == null ? v.name() + ".snap-" + VolumeIds.format(id).substring(8) : name;
+    SnapshotRecord record = new SnapshotRecord(VolumeIds.format(id), named, v.id(), v.name(), v.sizeBytes(), now(),
+        creator);
+    if (!catalog.createSnapshot(record)) {
+      throw ApiException.conflict("a volume or snapshot named '" + named + "' already exists");
+    }
+    try {
+      EventOutcome outcome = submit(v, new VolumeEvent.Snapshot(v.numericId(), id), "snapshot " + v.name());
+      if (!outcome.isOk()) {
+        throw failed("snapshot " + v.name(), outcome);
+      }
+    } catch (RuntimeException e) {
+      catalog.deleteSnapshot(named);
+      throw e;
+    }
+    return record;
   }
 
   @Override
@@ -330,14 +346,18 @@ public final class VolumeService implements ManagementService {
           .filter(r -> r.name().equals(ref) || r.id().equals(ref))
           .findFirst()
           .orElseThrow(() -> ApiException.notFound("no snapshot '" + ref + "'"));
-      VolumeRecord v = findVolume(s.volumeId());
-      EventOutcome outcome = submit(v, new VolumeEvent.DeleteSnapshot(s.numericId()), "delete snapshot " + s.name());
-      if (!outcome.isOk() && outcome.code() != EventOutcome.Code.NO_SUCH_VOLUME) {
-        throw failed("delete snapshot " + s.name(), outcome);
-      }
-      catalog.deleteSnapshot(s.name());
+      dropSnapshot(s);
       return null;
     });
+  }
+
+  private void dropSnapshot(SnapshotRecord s) {
+    VolumeRecord v = findVolume(s.volumeId());
+    EventOutcome outcome = submit(v, new VolumeEvent.DeleteSnapshot(s.numericId()), "delete snapshot " + s.name());
+    if (!outcome.isOk() && outcome.code() != EventOutcome.Code.NO_SUCH_VOLUME) {
+      throw failed("delete snapshot " + s.name(), outcome);
+    }
+    catalog.deleteSnapshot(s.name());
   }
 
   private SnapshotView snapshotView(SnapshotRecord s) {
@@ -348,6 +368,37 @@ public final class VolumeService implements ManagementService {
   @Override
   public VolumeRestoreView restoreVolume(String volumeRef, VolumeRestoreRequest request) {
     return call(() -> restores.restore(findVolume(volumeRef), request.snapshot()));
+  }
+
+  @Override
+  public VolumeView cloneVolume(String sourceRef, VolumeCloneRequest request) {
+    String name = validName(request.name(), "volume");
+    return call(() -> volumeView(clones.clone(sourceRef, name)));
+  }
+
+  /** The steps of a clone that are the service's own: a volume, a snapshot and their undoing. */
+  private VolumeClones.Steps cloneSteps() {
+    return new VolumeClones.Steps() {
+      @Override
+      public VolumeRecord newVolume(String name, VolumeSpec spec) {
+        return VolumeService.this.newVolume(name, spec);
+      }
+
+      @Override
+      public SnapshotRecord newSnapshot(VolumeRecord v, String name) {
+        return VolumeService.this.newSnapshot(v, name, SnapshotRecord.CLONE);
+      }
+
+      @Override
+      public void dropSnapshot(SnapshotRecord s) {
+        VolumeService.this.dropSnapshot(s);
+      }
+
+      @Override
+      public void deleteVolume(VolumeRecord v) {
+        VolumeService.this.deleteVolume(v.id());
+      }
+    };
   }
 
   // ------------------------------------------------------------------ attach and mount on this host

@@ -1,6 +1,7 @@
 package io.pxlite.node.it.docker;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.dockerjava.api.DockerClient;
@@ -108,6 +109,34 @@ class DockerPluginIT {
       assertThat(DockerVolume.list(docker)).extracting(InspectVolumeResponse::getName).doesNotContain(name);
       assertThat(node.api("GET", "/v1/volumes/" + name, null).status()).as("node's view after docker volume rm")
           .isEqualTo(404);
+    }
+  }
+
+  /**
+   * {@code docker volume create --opt source=VOL}: a clone of a volume with files holds the same files
+   * for a container, and they go separate ways; a clone with other options is refused, naming them.
+   */
+  @Test
+  void aVolumeClonedThroughDockerHoldsItsSourcesFilesAndGoesItsOwnWay() {
+    String name = unique("src");
+    String cloneName = unique("clone");
+    try (DockerVolume source = DockerVolume.create(docker, name, DRIVER, Map.of("size", "256M"))) {
+      Map<String, String> sums = Containers.sha256sums(Containers.run(source.mount(), T, WRITE_FILES).ok().output());
+      assertThat(sums).hasSize(4);
+      try (DockerVolume clone = DockerVolume.create(docker, cloneName, DRIVER, Map.of("source", name))) {
+        Exited read = Containers.run(clone.mount(), T, "cd /data && sha256sum " + FILES).ok();
+        assertThat(Containers.sha256sums(read.output())).as("the clone's files").isEqualTo(sums);
+        assertThat(nodeVolume(cloneName).path("size_bytes").asLong()).isEqualTo(256L << 20);
+
+        Containers.run(clone.mount(), T, "echo changed > /data/f1 && sync").ok();
+        Exited original = Containers.run(source.mount(), T, "cd /data && sha256sum " + FILES).ok();
+        assertThat(Containers.sha256sums(original.output())).as("the source after the clone changed").isEqualTo(sums);
+      }
+      NodeProcess.Reply volumesBefore = node.api("GET", "/v1/volumes", null);
+      assertThatThrownBy(() -> DockerVolume.create(docker, unique("bad"), DRIVER, Map.of("source", name, "size", "1G")))
+          .hasMessageContaining("a clone (option 'source') takes its size").hasMessageContaining("drop size");
+      assertThat(node.api("GET", "/v1/volumes", null).body()).as("a refused clone leaves no volume")
+          .isEqualTo(volumesBefore.body());
     }
   }
 
