@@ -214,10 +214,14 @@ final class VolumeCommands implements Runnable {
     return out.isEmpty() ? JsonFields.NONE : String.join(", ", out);
   }
 
-  /** PX's STATUS column: {@code up - attached on <node>} or {@code up - detached}. */
+  /**
+   * PX's STATUS column: {@code up - attached on <node>}, {@code up - detached}, or for a clone whose
+   * copy holds it, {@code up - being cloned on <node>}.
+   */
   private static String statusLine(JsonNode volume) {
     String attachedOn = text(volume, "attached_on");
-    return text(volume, "status") + " - "
-        + (attachedOn.equals(JsonFields.NONE) ? "detached" : "attached on " + attachedOn);
+    String where = attachedOn.equals(JsonFields.NONE) ? "detached"
+        : text(volume, "state").equals("cloning") ? "being cloned on " + attachedOn : "attached on " + attachedOn;
+    return text(volume, "status") + " - " + where;
   }
 }

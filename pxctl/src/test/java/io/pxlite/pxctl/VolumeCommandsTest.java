@@ -381,6 +381,23 @@ class VolumeCommandsTest {
 
   @ParameterizedTest
   @EnumSource(ServerKind.class)
+  void aCloneBeingCopiedIsListedAsBeingClonedNotAsAttached(ServerKind kind) throws Exception {
+    CannedApi api = new CannedApi().on("GET", "/v1/volumes", 200, "[" + CannedBodies.VOLUME_LOGS
+        .replace("\"state\":\"detached\"", "\"state\":\"cloning\"")
+        .replace("\"attached_on\":null", "\"attached_on\":\"node-2\"") + "]");
+    try (CannedServer server = kind.start(api, dir)) {
+      PxctlRun run = PxctlRun.against(server, "volume", "list");
+
+      assertThat(run.exitCode()).isZero();
+      assertThat(run.out()).isEqualTo("""
+          ID      NAME  SIZE     HA  SHARED  STATUS
+          vol-22  logs  512 MiB  1   no      up - being cloned on node-2
+          """);
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(ServerKind.class)
   void cloneWithoutANameIsRefusedBeforeAnyRequest(ServerKind kind) throws Exception {
     CannedApi api = new CannedApi();
     try (CannedServer server = kind.start(api, dir)) {
