@@ -49,7 +49,7 @@ class CloneIT {
     create(one, Map.of("name", "src", "size", "64M", "repl", 3, "io_priority", "high"));
     awaitInSync(one, "src");
     // 24 MiB of data, a hole, then 4 KiB at 40 MiB; then the snapshot.
-    libnbd(one, "src", "h.pwrite(random(24 << 20, 1), 0); h.pwrite(random(4096, 2), 40 << 20)");
+    LibnbdScript.run(one, "src", "h.pwrite(random(24 << 20, 1), 0); h.pwrite(random(4096, 2), 40 << 20)");
     assertThat(one.api("POST", "/v1/snapshots", Map.of("volume", "src", "name", "src.s1")).status()).isEqualTo(201);
     String atSnapshot = sha256Prefix(one, "src.s1", SIZE);
 
@@ -65,7 +65,7 @@ class CloneIT {
     assertReadsOnEveryNode("c1", atSnapshot);
 
     // The live volume changes, then is cloned as it is now.
-    libnbd(one, "src", "h.pwrite(random(8 << 20, 3), 16 << 20); h.trim(1 << 20, 0); h.pwrite(random(4096, 4), 60 << 20)");
+    LibnbdScript.run(one, "src", "h.pwrite(random(8 << 20, 3), 16 << 20); h.trim(1 << 20, 0); h.pwrite(random(4096, 4), 60 << 20)");
     String live = sha256Prefix(one, "src", SIZE);
     assertThat(live).isNotEqualTo(atSnapshot);
     NodeProcess.Reply fromVolume = one.api("POST", "/v1/volumes/src/clone", Map.of("name", "c2"));
@@ -76,8 +76,8 @@ class CloneIT {
         .as("the snapshot a live clone copies from is gone once it is done").containsExactly("src.s1");
 
     // Independent: writes to each leave the others as they were.
-    libnbd(two, "c1", "h.pwrite(random(1 << 20, 5), 0)");
-    libnbd(one, "src", "h.pwrite(random(1 << 20, 6), 32 << 20)");
+    LibnbdScript.run(two, "c1", "h.pwrite(random(1 << 20, 5), 0)");
+    LibnbdScript.run(one, "src", "h.pwrite(random(1 << 20, 6), 32 << 20)");
     String c1Changed = sha256Prefix(one, "c1", SIZE);
     String srcChanged = sha256Prefix(two, "src", SIZE);
     assertThat(c1Changed).isNotEqualTo(atSnapshot);
@@ -102,7 +102,7 @@ class CloneIT {
   void badClonesAreRefusedClearlyAndLeaveNothingBehind() {
     NodeProcess one = cluster.node(1);
     create(one, Map.of("name", "keep", "size", "64M", "repl", 1, "nodes", one.nodeId()));
-    libnbd(one, "keep", "h.pwrite(random(2 << 20, 7), 0)");
+    LibnbdScript.run(one, "keep", "h.pwrite(random(2 << 20, 7), 0)");
     String keep = sha256Prefix(one, "keep", SIZE);
     List<String> before = names(one.api("GET", "/v1/volumes", null).body());
 
@@ -137,7 +137,7 @@ class CloneIT {
     NodeProcess three = cluster.node(3);
     create(three, Map.of("name", "bulk", "size", "512M", "repl", 1, "nodes", three.nodeId()));
     // 384 MiB of data, so the copy runs for seconds.
-    libnbd(three, "bulk", "for i in range(96): h.pwrite(random(4 << 20, i), i << 22)");
+    LibnbdScript.run(three, "bulk", "for i in range(96): h.pwrite(random(4 << 20, i), i << 22)");
     String bulk = sha256Prefix(three, "bulk", 512L << 20);
 
     java.util.concurrent.CompletableFuture<NodeProcess.Reply> cloning = java.util.concurrent.CompletableFuture
@@ -187,14 +187,5 @@ class CloneIT {
     List<String> out = new ArrayList<>();
     list.forEach(v -> out.add(v.get("name").asText()));
     return out;
-  }
-
-  /** Runs {@code statements} against handle {@code h} on the volume through libnbd, then flushes. */
-  private static void libnbd(NodeProcess via, String volume, String statements) {
-    String script = "import nbd, random as r\n"
-        + "def random(n, seed):\n  g = r.Random(seed)\n  return g.randbytes(n)\n"
-        + "h = nbd.NBD()\nh.connect_uri('" + via.nbdUri(volume) + "')\n"
-        + statements + "\nh.flush()\nh.shutdown()\n";
-    Cmd.run(Duration.ofMinutes(2), "/usr/bin/python3", "-c", script).ok();
   }
 }

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -46,7 +45,7 @@ class SnapshotRestoreIT {
     create(one, "rv", 2);
     awaitInSync(one, "rv");
     // 32 MiB of data, then the snapshot.
-    libnbd(one, "rv", "h.pwrite(random(32 << 20, 1), 0)");
+    LibnbdScript.run(one, "rv", "h.pwrite(random(32 << 20, 1), 0)");
     NodeProcess.Reply snap = one.api("POST", "/v1/snapshots", Map.of("volume", "rv", "name", "rv.before"));
     assertThat(snap.status()).as("%s", snap.body()).isEqualTo(201);
     String before = sha256Prefix(one, "rv.before", SIZE);
@@ -54,7 +53,7 @@ class SnapshotRestoreIT {
 
     // After it: 8 MiB overwritten at 8 MiB, the first 2 MiB trimmed, 4 MiB written at 48 MiB (a hole
     // in the snapshot), and 4 KiB changed at 20 MiB.
-    libnbd(one, "rv", "h.pwrite(random(8 << 20, 2), 8 << 20); h.trim(2 << 20, 0); h.pwrite(random(4 << 20, 3), 48 << 20);"
+    LibnbdScript.run(one, "rv", "h.pwrite(random(8 << 20, 2), 8 << 20); h.trim(2 << 20, 0); h.pwrite(random(4 << 20, 3), 48 << 20);"
         + " h.pwrite(random(4096, 4), 20 << 20)");
     assertThat(sha256Prefix(two, "rv", SIZE)).as("the change reached the second replica").isNotEqualTo(before);
 
@@ -102,7 +101,7 @@ class SnapshotRestoreIT {
     assertThat(one.api("POST", "/v1/volumes/rv/attach", null).status()).isEqualTo(200);
     assertThat(one.api("POST", "/v1/volumes/rv/detach", null).status()).isEqualTo(200);
     // The volume takes writes as before.
-    libnbd(two, "rv", "h.pwrite(random(4096, 5), 0)");
+    LibnbdScript.run(two, "rv", "h.pwrite(random(4096, 5), 0)");
     assertThat(sha256Prefix(one, "rv", SIZE)).isNotEqualTo(before);
     assertThat(sha256Prefix(two, "rv.before", SIZE)).as("later writes leave the snapshot as it was").isEqualTo(before);
   }
@@ -110,14 +109,5 @@ class SnapshotRestoreIT {
   private static void create(NodeProcess via, String name, int repl) {
     NodeProcess.Reply r = via.api("POST", "/v1/volumes", Map.of("name", name, "size", "64M", "repl", repl));
     assertThat(r.status()).as("create %s: %s", name, r.body()).isEqualTo(201);
-  }
-
-  /** Runs {@code statements} against handle {@code h} on the volume through libnbd, then flushes. */
-  private static void libnbd(NodeProcess via, String volume, String statements) {
-    String script = "import nbd, random as r\n"
-        + "def random(n, seed):\n  g = r.Random(seed)\n  return g.randbytes(n)\n"
-        + "h = nbd.NBD()\nh.connect_uri('" + via.nbdUri(volume) + "')\n"
-        + statements + "\nh.flush()\nh.shutdown()\n";
-    Cmd.run(Duration.ofMinutes(2), "/usr/bin/python3", "-c", script).ok();
   }
 }
