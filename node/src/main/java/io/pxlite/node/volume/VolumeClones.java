@@ -86,10 +86,11 @@ final class VolumeClones {
     VolumeRecord clone = steps.newVolume(name, spec);
     AttachmentRecord claim = new AttachmentRecord(clone.id(), clone.name(), selfId, Instant.now().toString(),
         AttachmentRecord.CLONE);
-    AttachmentRecord holder = catalog.claimAttachment(claim);
     SnapshotRecord frozen = null;
     boolean copied = false;
     try {
+      // Inside the try: a kvdb that fails the claim must not leave an unclaimed, empty clone behind.
+      AttachmentRecord holder = catalog.claimAttachment(claim);
       if (!holder.equals(claim)) {
         // Only a host that attached the new volume in the instant since its creation gets here.
         throw ApiException.conflict("volume " + name + " was attached on node " + holder.nodeId()
