@@ -44,9 +44,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 /**
@@ -54,7 +51,6 @@ import java.util.function.Supplier;
  * kvdb; every change to a volume's contents or shape goes through its replica group's log.
  */
 public final class VolumeService implements ManagementService {
-  private static final long EVENT_DEADLINE_SECONDS = 30;
   /** How long after its creation a volume missing from a replica's store shows as being set up, not in error. */
   private static final java.time.Duration SETTING_UP = java.time.Duration.ofMinutes(2);
   private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
@@ -72,6 +68,8 @@ public final class VolumeService implements ManagementService {
   private final PolicyUpdates policies;
   private final VolumeRestores restores;
   private final VolumeClones clones;
+  private final GroupEvents events;
+  private final VolumeSnapshots snapshotOps;
 
   public VolumeService(
       NodeConfig config, LocalNode self, ClusterCatalog catalog, NodeRegistration registration,
@@ -87,6 +85,8 @@ public final class VolumeService implements ManagementService {
     this.host = new HostCalls(attachments, self.id());
     this.policies = new PolicyUpdates(catalog, ioControl);
     this.restores = new VolumeRestores(catalog, exports, self.id());
+    this.events = new GroupEvents(groups);
+    this.snapshotOps = new VolumeSnapshots(catalog, events);
     this.clones = new VolumeClones(catalog, exports, store, self.id(), cloneSteps());
     this.replicaSets = new ReplicaSetChange(catalog, groups, config.clusterId());
     this.clusterNodes = new ClusterNodes(config, self, catalog, registration, new NodeRemoval(catalog, groups, config.clusterId()));
@@ -137,7 +137,7 @@ public final class VolumeService implements ManagementService {
       throw ApiException.conflict("a volume or snapshot named '" + name + "' already exists");
     }
     try {
-      commit(groups.join(group).submit(new VolumeEvent.CreateVolume(id, spec.sizeBytes())), "create volume " + name);
+      GroupEvents.commit(groups.join(group).submit(new VolumeEvent.CreateVolume(id, spec.sizeBytes())), "create volume " + name);
     } catch (RuntimeException e) {
       catalog.deleteVolume(name);
       throw e;
@@ -196,9 +196,9 @@ public final class VolumeService implements ManagementService {
       if (size == v.sizeBytes()) {
         return volumeView(v);
       }
-      EventOutcome outcome = submit(v, new VolumeEvent.Resize(v.numericId(), size), "resize volume " + v.name());
+      EventOutcome outcome = events.submit(v, new VolumeEvent.Resize(v.numericId(), size), "resize volume " + v.name());
       if (!outcome.isOk()) {
-        throw failed("resize volume " + v.name(), outcome);
+        throw GroupEvents.failed("resize volume " + v.name(), outcome);
       }
       VolumeRecord resized = v.withSize(size);
       catalog.updateVolume(resized);
@@ -221,10 +221,10 @@ public final class VolumeService implements ManagementService {
         throw ApiException.conflict("volume " + v.name() + " has " + snaps.size() + " snapshot(s) (" + String.join(", ", snaps)
             + "); delete them first");
       }
-      EventOutcome outcome = submit(v, new VolumeEvent.DeleteVolume(v.numericId()), "delete volume " + v.name());
+      EventOutcome outcome = events.submit(v, new VolumeEvent.DeleteVolume(v.numericId()), "delete volume " + v.name());
       // A repeated delete finds the volume already gone from the store: finish removing the record.
       if (!outcome.isOk() && outcome.code() != EventOutcome.Code.NO_SUCH_VOLUME) {
-        throw failed("delete volume " + v.name(), outcome);
+        throw GroupEvents.failed("delete volume " + v.name(), outcome);
       }
       catalog.deleteVolume(v.name());
       attached.ifPresent(a -> catalog.deleteAttachment(v.id()));
@@ -303,29 +303,8 @@ public final class VolumeService implements ManagementService {
     return call(() -> {
       VolumeRecord v = findVolume(request.volume());
       String name = request.name() == null || request.name().isBlank() ? null : validName(request.name(), "snapshot");
-      return snapshotView(newSnapshot(v, name, null));
+      return snapshotView(snapshotOps.take(v, name, null));
     });
-  }
-
-  /** Records and takes a snapshot of {@code v} ({@code name} null: named after the volume and its id). */
-  private SnapshotRecord newSnapshot(VolumeRecord v, String name, String creator) {
-    long id = VolumeIds.next();
-    String named = name == null ? v.name() + ".snap-" + VolumeIds.format(id).substring(8) : name;
-    SnapshotRecord record = new SnapshotRecord(VolumeIds.format(id), named, v.id(), v.name(), v.sizeBytes(), now(),
-        creator);
-    if (!catalog.createSnapshot(record)) {
-      throw ApiException.conflict("a volume or snapshot named '" + named + "' already exists");
-    }
-    try {
-      EventOutcome outcome = submit(v, new VolumeEvent.Snapshot(v.numericId(), id), "snapshot " + v.name());
-      if (!outcome.isOk()) {
-        throw failed("snapshot " + v.name(), outcome);
-      }
-    } catch (RuntimeException e) {
-      catalog.deleteSnapshot(named);
-      throw e;
-    }
-    return record;
   }
 
   @Override
@@ -342,22 +321,10 @@ public final class VolumeService implements ManagementService {
   @Override
   public void deleteSnapshot(String ref) {
     call(() -> {
-      SnapshotRecord s = catalog.snapshots().stream()
-          .filter(r -> r.name().equals(ref) || r.id().equals(ref))
-          .findFirst()
-          .orElseThrow(() -> ApiException.notFound("no snapshot '" + ref + "'"));
-      dropSnapshot(s);
+      SnapshotRecord s = snapshotOps.find(ref);
+      snapshotOps.drop(s, findVolume(s.volumeId()));
       return null;
     });
-  }
-
-  private void dropSnapshot(SnapshotRecord s) {
-    VolumeRecord v = findVolume(s.volumeId());
-    EventOutcome outcome = submit(v, new VolumeEvent.DeleteSnapshot(s.numericId()), "delete snapshot " + s.name());
-    if (!outcome.isOk() && outcome.code() != EventOutcome.Code.NO_SUCH_VOLUME) {
-      throw failed("delete snapshot " + s.name(), outcome);
-    }
-    catalog.deleteSnapshot(s.name());
   }
 
   private SnapshotView snapshotView(SnapshotRecord s) {
@@ -386,12 +353,12 @@ public final class VolumeService implements ManagementService {
 
       @Override
       public SnapshotRecord newSnapshot(VolumeRecord v, String name) {
-        return VolumeService.this.newSnapshot(v, name, SnapshotRecord.CLONE);
+        return snapshotOps.take(v, name, SnapshotRecord.CLONE);
       }
 
       @Override
       public void dropSnapshot(SnapshotRecord s) {
-        VolumeService.this.dropSnapshot(s);
+        snapshotOps.drop(s, findVolume(s.volumeId()));
       }
 
       @Override
@@ -425,40 +392,6 @@ public final class VolumeService implements ManagementService {
 
   // ------------------------------------------------------------------ plumbing
 
-  private EventOutcome submit(VolumeRecord v, VolumeEvent event, String what) {
-    return await(groups.logOf(v).submit(event), what);
-  }
-
-  private void commit(java.util.concurrent.CompletableFuture<EventOutcome> submission, String what) {
-    EventOutcome outcome = await(submission, what);
-    if (!outcome.isOk()) {
-      throw failed(what, outcome);
-    }
-  }
-
-  private static EventOutcome await(java.util.concurrent.CompletableFuture<EventOutcome> submission, String what) {
-    try {
-      return submission.get(EVENT_DEADLINE_SECONDS, TimeUnit.SECONDS);
-    } catch (TimeoutException e) {
-      throw ApiException.unavailable(what + ": the replica group did not commit within " + EVENT_DEADLINE_SECONDS + "s", e);
-    } catch (ExecutionException e) {
-      throw ApiException.unavailable(what + ": " + e.getCause().getMessage(), e.getCause());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw ApiException.unavailable(what + ": interrupted", e);
-    }
-  }
-
-  private static ApiException failed(String what, EventOutcome outcome) {
-    int status = switch (outcome.code()) {
-      case NO_SPACE, REPLICA_UNHEALTHY, IO_ERROR -> 507;
-      case NO_SUCH_VOLUME -> 404;
-      case ALREADY_EXISTS -> 409;
-      default -> 400;
-    };
-    return new ApiException(status, what + " failed: " + outcome.message());
-  }
-
   private static String validName(String name, String what) {
     if (name == null || name.isBlank()) {
       throw ApiException.badRequest("field 'name': a " + what + " name is required");
@@ -470,7 +403,7 @@ public final class VolumeService implements ManagementService {
     return name;
   }
 
-  private static String now() {
+  static String now() {
     return DateTimeFormatter.ISO_INSTANT.format(Instant.now().atOffset(ZoneOffset.UTC));
   }
 
