@@ -35,13 +35,9 @@ final class VolumeClones {
   /** How long this node's replica may take to apply the snapshot its group committed. */
   private static final Duration LOCAL_SNAPSHOT_WAIT = Duration.ofSeconds(30);
 
-  /** The parts of a clone that are the management service's: making and undoing volumes and snapshots. */
+  /** The parts of a clone that are the management service's: making and undoing a volume. */
   interface Steps {
     VolumeRecord newVolume(String name, VolumeSpec spec);
-
-    SnapshotRecord newSnapshot(VolumeRecord v, String name);
-
-    void dropSnapshot(SnapshotRecord s);
 
     void deleteVolume(VolumeRecord v);
   }
@@ -50,21 +46,22 @@ final class VolumeClones {
   private final NbdExportCatalog exports;
   private final BlockStore store;
   private final String selfId;
+  private final VolumeSnapshots snapshots;
   private final Steps steps;
 
-  VolumeClones(ClusterCatalog catalog, NbdExportCatalog exports, BlockStore store, String selfId, Steps steps) {
+  VolumeClones(ClusterCatalog catalog, NbdExportCatalog exports, BlockStore store, String selfId,
+      VolumeSnapshots snapshots, Steps steps) {
     this.catalog = catalog;
     this.exports = exports;
     this.store = store;
     this.selfId = selfId;
+    this.snapshots = snapshots;
     this.steps = steps;
   }
 
   /** Clones {@code sourceRef} (a volume or snapshot, by name or id) into a new volume {@code name}. */
   VolumeRecord clone(String sourceRef, String name) {
-    Optional<SnapshotRecord> snapshot = catalog.snapshots().stream()
-        .filter(s -> s.name().equals(sourceRef) || s.id().equals(sourceRef))
-        .findFirst();
+    Optional<SnapshotRecord> snapshot = snapshots.lookup(sourceRef);
     VolumeRecord volume = snapshot.isPresent()
         ? catalog.volumes().stream().filter(v -> v.id().equals(snapshot.get().volumeId())).findFirst()
             .orElseThrow(() -> ApiException.notFound("snapshot " + sourceRef + " is of volume "
@@ -97,7 +94,7 @@ final class VolumeClones {
             + " before its clone from " + sourceName + " began; the clone was not made");
       }
       if (snapshot.isEmpty()) {
-        frozen = steps.newSnapshot(volume, name + ".clone-source");
+        frozen = snapshots.take(volume, name + ".clone-source", SnapshotRecord.CLONE);
         awaitLocally(frozen);
       }
       String from = frozen != null ? frozen.name() : sourceName;
@@ -119,7 +116,7 @@ final class VolumeClones {
       throw ApiException.unavailable("cloning " + sourceName + " into " + name + " was interrupted", e);
     } finally {
       if (frozen != null) {
-        dropQuietly(frozen);
+        dropQuietly(frozen, volume);
       }
       if (copied) {
         catalog.attachment(clone.id()).filter(claim::equals).ifPresent(a -> catalog.deleteAttachment(clone.id()));
@@ -142,9 +139,9 @@ final class VolumeClones {
   }
 
   /** Undoing must not hide why the clone failed: a failure to undo is logged with what to do about it. */
-  private void dropQuietly(SnapshotRecord s) {
+  private void dropQuietly(SnapshotRecord s, VolumeRecord of) {
     try {
-      steps.dropSnapshot(s);
+      snapshots.drop(s, of);
     } catch (RuntimeException e) {
       LOG.warn("could not delete snapshot {}, which a clone copied from: {}; delete it with pxctl snap"
           + " delete {}", s.name(), e.getMessage(), s.name(), e);

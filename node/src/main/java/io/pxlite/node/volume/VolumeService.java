@@ -87,7 +87,7 @@ public final class VolumeService implements ManagementService {
     this.restores = new VolumeRestores(catalog, exports, self.id());
     this.events = new GroupEvents(groups);
     this.snapshotOps = new VolumeSnapshots(catalog, events);
-    this.clones = new VolumeClones(catalog, exports, store, self.id(), cloneSteps());
+    this.clones = new VolumeClones(catalog, exports, store, self.id(), snapshotOps, cloneSteps());
     this.replicaSets = new ReplicaSetChange(catalog, groups, config.clusterId());
     this.clusterNodes = new ClusterNodes(config, self, catalog, registration, new NodeRemoval(catalog, groups, config.clusterId()));
   }
@@ -343,22 +343,12 @@ public final class VolumeService implements ManagementService {
     return call(() -> volumeView(clones.clone(sourceRef, name)));
   }
 
-  /** The steps of a clone that are the service's own: a volume, a snapshot and their undoing. */
+  /** The steps of a clone that are the service's own: a volume and its undoing. */
   private VolumeClones.Steps cloneSteps() {
     return new VolumeClones.Steps() {
       @Override
       public VolumeRecord newVolume(String name, VolumeSpec spec) {
         return VolumeService.this.newVolume(name, spec);
-      }
-
-      @Override
-      public SnapshotRecord newSnapshot(VolumeRecord v, String name) {
-        return snapshotOps.take(v, name, SnapshotRecord.CLONE);
-      }
-
-      @Override
-      public void dropSnapshot(SnapshotRecord s) {
-        snapshotOps.drop(s, findVolume(s.volumeId()));
       }
 
       @Override

@@ -23,10 +23,12 @@ final class VolumeSnapshots {
 
   /** The snapshot named or with the id {@code ref}. */
   SnapshotRecord find(String ref) {
-    return catalog.snapshots().stream()
-        .filter(r -> r.name().equals(ref) || r.id().equals(ref))
-        .findFirst()
-        .orElseThrow(() -> ApiException.notFound("no snapshot '" + ref + "'"));
+    return lookup(ref).orElseThrow(() -> ApiException.notFound("no snapshot '" + ref + "'"));
+  }
+
+  /** The snapshot named or with the id {@code ref}, if there is one. */
+  java.util.Optional<SnapshotRecord> lookup(String ref) {
+    return catalog.snapshots().stream().filter(r -> r.name().equals(ref) || r.id().equals(ref)).findFirst();
   }
 
   /** Records and takes a snapshot of {@code v} ({@code name} null: named after the volume and its id). */
