@@ -191,8 +191,38 @@ final class ChaosCluster implements AutoCloseable {
         return true;
       });
     } catch (AssertionError e) {
-      throw new AssertionError(e.getMessage() + "; last replica_states: " + last[0], e);
+      throw new AssertionError(e.getMessage() + "; last replica_states: " + last[0] + lagging(last[0]), e);
     }
+  }
+
+  /**
+   * The last warnings and errors in the log of each node whose replica is not in sync, so that a CI
+   * report, which shows only the failure messages, says what held the replica back.
+   */
+  private String lagging(JsonNode states) {
+    if (states == null) {
+      return "";
+    }
+    StringBuilder s = new StringBuilder();
+    for (JsonNode r : states) {
+      if (r.get("state").asText().equals("in sync")) {
+        continue;
+      }
+      String id = r.get("node").asText().replace(" (witness)", "");
+      NodeProcess n = cluster.nodes.stream().filter(p -> p.nodeId().equals(id)).findFirst().orElse(null);
+      if (n == null) {
+        continue;
+      }
+      s.append("; last warnings of ").append(n.address()).append(": ");
+      try (var lines = Files.lines(n.log())) {
+        List<String> warnings = lines.filter(l -> l.contains(" WARN ") || l.contains(" ERROR ")).toList();
+        warnings.subList(Math.max(0, warnings.size() - 6), warnings.size())
+            .forEach(l -> s.append(" | ").append(l, 0, Math.min(l.length(), 300)));
+      } catch (IOException | UncheckedIOException e) {
+        s.append("(log unreadable: ").append(e.getMessage()).append(')');
+      }
+    }
+    return s.toString();
   }
 
   /**
