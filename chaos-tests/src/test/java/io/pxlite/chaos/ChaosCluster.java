@@ -196,30 +196,23 @@ final class ChaosCluster implements AutoCloseable {
   }
 
   /**
-   * The last warnings and errors in the log of each node whose replica is not in sync, so that a CI
-   * report, which shows only the failure messages, says what held the replica back.
+   * When some replica is not in sync: the last warnings and errors in every node's log (the lagging
+   * replica's, its leader's appender), so that a CI report, which shows only the failure messages,
+   * says what held the replica back.
    */
   private String lagging(JsonNode states) {
     if (states == null) {
       return "";
     }
     StringBuilder s = new StringBuilder();
-    for (JsonNode r : states) {
-      if (r.get("state").asText().equals("in sync")) {
-        continue;
-      }
-      String id = r.get("node").asText().replace(" (witness)", "");
-      NodeProcess n = cluster.nodes.stream().filter(p -> p.nodeId().equals(id)).findFirst().orElse(null);
-      if (n == null) {
-        continue;
-      }
-      s.append("; last warnings of ").append(n.address()).append(": ");
+    for (NodeProcess n : cluster.nodes) {
+      s.append("; last warnings of ").append(n.address()).append(" (").append(n.nodeId(), 0, 8).append("):");
       try (var lines = Files.lines(n.log())) {
         List<String> warnings = lines.filter(l -> l.contains(" WARN ") || l.contains(" ERROR ")).toList();
-        warnings.subList(Math.max(0, warnings.size() - 6), warnings.size())
-            .forEach(l -> s.append(" | ").append(l, 0, Math.min(l.length(), 300)));
+        warnings.subList(Math.max(0, warnings.size() - 4), warnings.size())
+            .forEach(l -> s.append(" | ").append(l, 0, Math.min(l.length(), 250)));
       } catch (IOException | UncheckedIOException e) {
-        s.append("(log unreadable: ").append(e.getMessage()).append(')');
+        s.append(" (log unreadable: ").append(e.getMessage()).append(')');
       }
     }
     return s.toString();
