@@ -191,19 +191,16 @@ final class ChaosCluster implements AutoCloseable {
         return true;
       });
     } catch (AssertionError e) {
-      throw new AssertionError(e.getMessage() + "; last replica_states: " + last[0] + lagging(last[0]), e);
+      throw new AssertionError(e.getMessage() + "; last replica_states: " + last[0] + lastWarnings(), e);
     }
   }
 
   /**
-   * When some replica is not in sync: the last warnings and errors in every node's log (the lagging
+   * The last warnings and errors in every node's log (the lagging
    * replica's, its leader's appender), so that a CI report, which shows only the failure messages,
    * says what held the replica back.
    */
-  private String lagging(JsonNode states) {
-    if (states == null) {
-      return "";
-    }
+  private String lastWarnings() {
     StringBuilder s = new StringBuilder();
     for (NodeProcess n : cluster.nodes) {
       s.append("; last warnings of ").append(n.address()).append(" (").append(n.nodeId(), 0, 8).append("):");

@@ -30,7 +30,7 @@ class RestartToServeIT {
   private static final int VOLUMES = 100;
   /**
    * A restarted node that serves later than this fails the test: a guard against a node back to
-   * tens of seconds, not the goal (ARCHITECTURE.md: 3 s), which the summary reports against. The
+   * tens of seconds, not the goal (3 s, from the faults issue), which the chaos summary reports. The
    * same code measured 5.2-9.5 s on an idle 2-core machine here and 10.7-11.2 s on a CI run, so a
    * tighter guard fails on machine speed rather than on a regression.
    */
