@@ -148,8 +148,15 @@ public final class NodeProcess implements AutoCloseable {
     // peaked at 235-315 MB live (see ARCHITECTURE's Raft settings), too close to the 512 MB tests had.
     List<String> cmd = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx1g", "-XX:MaxDirectMemorySize=512m", "-XX:+ExitOnOutOfMemoryError", "-cp", journalFirst(cp),
-        "io.pxlite.node.Main"));
+        "-Xmx1g", "-XX:MaxDirectMemorySize=512m", "-XX:+ExitOnOutOfMemoryError"));
+    // Extra JVM options for every node a test starts, e.g. a profiler's agent
+    // (-Dpxlite.node.jvmOptions="-agentpath:...=start,..." on the mvn command line).
+    for (String option : System.getProperty("pxlite.node.jvmOptions", "").trim().split("\\s+")) {
+      if (!option.isEmpty()) {
+        cmd.add(option);
+      }
+    }
+    cmd.addAll(List.of("-cp", journalFirst(cp), "io.pxlite.node.Main"));
     cmd.addAll(List.of(args));
     return cmd;
   }
