@@ -8,6 +8,7 @@ import io.pxlite.store.device.DeviceSyncListener;
 import io.pxlite.store.index.Catalog;
 import io.pxlite.store.index.IndexDb;
 import io.pxlite.store.index.IndexFormat;
+import io.pxlite.store.index.RocksLibrary;
 import java.io.IOException;
 import java.util.List;
 import java.util.Objects;
@@ -38,6 +39,8 @@ final class StoreLoader {
     if (config.devices() == null || config.devices().isEmpty()) {
       throw new IllegalArgumentException("a block store needs at least one device");
     }
+    // Before any RocksDB object: the first one would load the library through RocksDB's own loader.
+    RocksLibrary.load(config.indexDir().toAbsolutePath().getParent().resolve("native"));
     StoreHealth health = new StoreHealth();
     DeviceSyncListener listener = stopFlush == null
         ? new DeviceSyncListener(health::failed)
