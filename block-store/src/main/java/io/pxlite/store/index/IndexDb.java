@@ -16,7 +16,6 @@ import org.rocksdb.Cache;
 import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ColumnFamilyOptions;
-import org.rocksdb.CompressionType;
 import org.rocksdb.DBOptions;
 import org.rocksdb.FlushOptions;
 import org.rocksdb.LRUCache;
@@ -48,17 +47,6 @@ public final class IndexDb implements AutoCloseable {
   private static final long BLOCKS_WRITE_BUFFER = 64L << 20;
   private static final long SMALL_WRITE_BUFFER = 4L << 20;
   private static final long BLOCK_CACHE = 64L << 20;
-  /**
-   * SST files of the blocks family, and its compression. Measured with 3 M index-shaped entries
-   * (overlapping flushes, then a full compaction, RocksDB 10.10): Snappy 11.2 bytes an entry and
-   * 8.7-9.8 s of compaction, LZ4 11.3 bytes and 5.3-5.9 s, none 32.5 bytes and 4.6-5.3 s. LZ4 keeps
-   * Snappy's size at little more than no compression's cost. Under a client's random 4 KiB writes
-   * (RebuildPacingIT's source node, profiled) compaction took 36 % of the node's CPU with Snappy and
-   * 64 MiB files, 8 % with LZ4 and 8 MiB files: a compaction of smaller files rewrites less that did
-   * not overlap.
-   */
-  private static final long BLOCKS_FILE_SIZE = 8L << 20;
-  private static final CompressionType COMPRESSION = CompressionType.LZ4_COMPRESSION;
   /** 2^19 entries, about 19 MiB: the newest version of up to 2 GiB of recently read 4 KiB blocks. */
   private static final int HEAD_CACHE_BITS = 19;
 
@@ -135,12 +123,8 @@ public final class IndexDb implements AutoCloseable {
           .useFixedLengthPrefixExtractor(BlockKey.PREFIX_LENGTH)
           .setMemtablePrefixBloomSizeRatio(0.1)
           .setWriteBufferSize(BLOCKS_WRITE_BUFFER)
-          .setTargetFileSizeBase(BLOCKS_FILE_SIZE)
-          .setCompressionType(COMPRESSION)
           .setTableFormatConfig(table));
-      ColumnFamilyOptions smallCf = add(resources, new ColumnFamilyOptions()
-          .setWriteBufferSize(SMALL_WRITE_BUFFER)
-          .setCompressionType(COMPRESSION));
+      ColumnFamilyOptions smallCf = add(resources, new ColumnFamilyOptions().setWriteBufferSize(SMALL_WRITE_BUFFER));
       DBOptions options = add(resources, new DBOptions()
           .setCreateIfMissing(true)
           .setCreateMissingColumnFamilies(true)
