@@ -88,8 +88,8 @@ public final class RocksLibrary {
       return copyDir;
     }
     Files.createDirectories(copyDir);
-    // Written beside its final name, synced, then renamed: a crash leaves either no library or a
-    // whole one, never a truncated file that the size check above would miss only by luck.
+    // Written beside its final name, synced, then renamed: no start ever finds a half-written
+    // library under the final name, whether another start or a crash interrupted this one.
     Path partial = Files.createTempFile(copyDir, "partial-", ".so");
     try {
       try (InputStream in = connection.getInputStream()) {
